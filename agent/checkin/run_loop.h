@@ -1,0 +1,62 @@
+// `trellis-agent run`: check in forever (or once), renewing the certificate
+// when due and backing off while the server is unreachable.
+#ifndef TRELLIS_AGENT_CHECKIN_RUN_LOOP_H_
+#define TRELLIS_AGENT_CHECKIN_RUN_LOOP_H_
+
+#include <atomic>
+#include <functional>
+
+#include "absl/status/status.h"
+#include "agent/checkin/backoff.h"
+#include "agent/facts/system_source.h"
+#include "agent/state/agent_state.h"
+#include "common/util/clock.h"
+
+namespace trellis::agent {
+
+struct RunOptions {
+  bool once = false;
+  LoopTiming timing;
+  absl::Duration rpc_timeout = absl::Seconds(15);
+  // Use the interval the server suggests in each response.
+  bool follow_server_interval = true;
+  // Stops the loop after this many attempts (0: never); for tests.
+  int max_attempts = 0;
+};
+
+class RunLoop {
+ public:
+  // `sleep` waits (real time in production); it returns early, false, when
+  // the loop should stop.
+  using Sleeper = std::function<bool(absl::Duration)>;
+
+  RunLoop(AgentState state, SystemSource* system, const Clock* clock,
+          Sleeper sleep, std::function<double()> uniform01)
+      : state_(std::move(state)),
+        system_(system),
+        clock_(clock),
+        sleep_(std::move(sleep)),
+        uniform01_(std::move(uniform01)) {}
+
+  // With `once`: one renewal check and one check-in; returns its status.
+  // Otherwise runs until the sleeper says stop, a device-fatal error
+  // (revoked, unenrolled) occurs, or max_attempts is reached.
+  absl::Status Run(const RunOptions& options);
+
+ private:
+  absl::Status Attempt(const RunOptions& options, int* next_interval_seconds);
+
+  AgentState state_;
+  SystemSource* system_;
+  const Clock* clock_;
+  Sleeper sleep_;
+  std::function<double()> uniform01_;
+};
+
+// True for errors no retry can fix: the device was revoked, or its identity
+// is gone.
+bool IsFatalForDevice(const absl::Status& status);
+
+}  // namespace trellis::agent
+
+#endif  // TRELLIS_AGENT_CHECKIN_RUN_LOOP_H_

@@ -1,0 +1,16 @@
+// `trellis-agent status`: what an employee or help desk needs at a glance.
+#ifndef TRELLIS_AGENT_CLI_STATUS_REPORT_H_
+#define TRELLIS_AGENT_CLI_STATUS_REPORT_H_
+
+#include <string>
+
+#include "agent/state/agent_state.h"
+
+namespace trellis::agent {
+
+// Human text, or JSON with `json`.
+std::string StatusReport(const AgentState& state, absl::Time now, bool json);
+
+}  // namespace trellis::agent
+
+#endif  // TRELLIS_AGENT_CLI_STATUS_REPORT_H_

@@ -1,0 +1,141 @@
+// trellis-agent: runs on the device.
+//
+//   trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]
+//   trellis-agent run [--once] [--state-dir DIR] [--interval 5m]
+//   trellis-agent status [--json] [--state-dir DIR]
+#include <csignal>
+#include <iostream>
+#include <random>
+
+#include "absl/synchronization/notification.h"
+#include "agent/checkin/run_loop.h"
+#include "agent/cli/status_report.h"
+#include "agent/enroll/device_enrollment.h"
+#include "common/util/args.h"
+#include "common/util/logging.h"
+
+namespace trellis::agent {
+namespace {
+
+constexpr char kUsage[] =
+    "usage:\n"
+    "  trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]\n"
+    "  trellis-agent run [--once] [--state-dir DIR] [--interval 5m]\n"
+    "                    [--max-backoff 5m] [--log-level info]\n"
+    "  trellis-agent status [--json] [--state-dir DIR]\n";
+
+absl::Notification* stop_requested = nullptr;
+
+extern "C" void OnSignal(int) {
+  // Notify() is not formally async-signal-safe; the flag below is what the
+  // loop polls, Notify only wakes it sooner.
+  if (stop_requested != nullptr && !stop_requested->HasBeenNotified()) {
+    stop_requested->Notify();
+  }
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "trellis-agent: " << status.message() << "\n";
+  return 1;
+}
+
+int Enroll(const ParsedArgs& args) {
+  if (!args.Has("token")) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  AgentState state(args.Get("state-dir", DefaultStateDir()));
+  EnrollOptions options;
+  options.token = args.Get("token");
+  options.server_override = args.Get("server");
+  RealSystemSource system;
+  auto response = EnrollDevice(state, options, system, *Clock::Real());
+  if (!response.ok()) return Fail(response.status());
+  std::cout << "Enrolled as device " << response->device_id() << " (group "
+            << response->group() << ")\n";
+  if (response->flagged_possible_clone()) {
+    std::cout << "Note: another device with this hardware serial is already "
+                 "enrolled; IT will review it.\n";
+  }
+  std::cout << "State: " << state.dir() << "\n";
+  return 0;
+}
+
+int Run(const ParsedArgs& args) {
+  AgentState state(args.Get("state-dir", DefaultStateDir()));
+  RunOptions options;
+  options.once = args.Has("once");
+  if (args.Has("interval")) {
+    auto d = ParseHumanDuration(args.Get("interval"));
+    if (!d.ok()) return Fail(d.status());
+    if (*d < absl::Seconds(1)) {
+      return Fail(absl::InvalidArgumentError("--interval must be at least 1s"));
+    }
+    options.timing.interval = *d;
+    options.follow_server_interval = false;
+  }
+  if (args.Has("max-backoff")) {
+    auto d = ParseHumanDuration(args.Get("max-backoff"));
+    if (!d.ok()) return Fail(d.status());
+    if (*d < absl::Seconds(1)) {
+      return Fail(
+          absl::InvalidArgumentError("--max-backoff must be at least 1s"));
+    }
+    options.timing.max_backoff = *d;
+    options.timing.initial_backoff =
+        std::min(options.timing.initial_backoff, *d);
+  }
+  absl::Notification stop;
+  stop_requested = &stop;
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::mt19937_64 rng(std::random_device{}());
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  RealSystemSource system;
+  RunLoop loop(
+      state, &system, Clock::Real(),
+      [&](absl::Duration d) {
+        return !stop.WaitForNotificationWithTimeout(d);
+      },
+      [&] { return uniform(rng); });
+  absl::Status s = loop.Run(options);
+  if (!s.ok()) return Fail(s);
+  if (options.once) std::cout << "Check-in accepted.\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> argv_list(argv + 1, argv + argc);
+  if (argv_list.empty() || argv_list[0] == "--help" || argv_list[0] == "help") {
+    std::cout << kUsage;
+    return argv_list.empty() ? 2 : 0;
+  }
+  std::string command = argv_list[0];
+  auto args = ParseArgs({argv_list.begin() + 1, argv_list.end()},
+                        {{"token", "state-dir", "server", "interval",
+                          "max-backoff", "log-level"},
+                         {"once", "json"}});
+  if (!args.ok()) return Fail(args.status());
+  if (args->Has("log-level")) {
+    LogLevel level;
+    if (!ParseLogLevel(args->Get("log-level"), &level)) {
+      return Fail(absl::InvalidArgumentError(
+          "--log-level must be debug, info, warning or error"));
+    }
+    SetMinLogLevel(level);
+  }
+  if (command == "enroll") return Enroll(*args);
+  if (command == "run") return Run(*args);
+  if (command == "status") {
+    AgentState state(args->Get("state-dir", DefaultStateDir()));
+    std::cout << StatusReport(state, absl::Now(), args->Has("json"));
+    return state.IsEnrolled() ? 0 : 3;
+  }
+  std::cerr << "unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+}  // namespace trellis::agent
+
+int main(int argc, char** argv) { return trellis::agent::Main(argc, argv); }

@@ -1,0 +1,78 @@
+// What the agent keeps in its state directory (0700):
+//   device.key (0600)  the device's private key; never leaves the device
+//   device.crt         its certificate from the server
+//   ca.crt             the server's CA, pinned at enrolment
+//   agent.state        the small record below, as "key: value" lines
+#ifndef TRELLIS_AGENT_STATE_AGENT_STATE_H_
+#define TRELLIS_AGENT_STATE_AGENT_STATE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace trellis::agent {
+
+struct AgentRecord {
+  std::string server_address;
+  std::string device_id;
+  std::string group;
+  std::string ownership;  // corporate | personal
+  absl::Time enrolled_at;
+  uint64_t next_sequence = 1;
+  std::optional<absl::Time> last_checkin_at;
+  std::string last_checkin_result;  // "ok", or the error text
+  std::optional<absl::Time> last_attempt_at;
+};
+
+// Files of one agent state directory.
+class AgentState {
+ public:
+  explicit AgentState(std::string dir) : dir_(std::move(dir)) {}
+
+  const std::string& dir() const { return dir_; }
+  std::string KeyPath() const { return dir_ + "/device.key"; }
+  std::string CertPath() const { return dir_ + "/device.crt"; }
+  std::string CaPath() const { return dir_ + "/ca.crt"; }
+  std::string RecordPath() const { return dir_ + "/agent.state"; }
+
+  bool IsEnrolled() const;
+
+  absl::StatusOr<AgentRecord> LoadRecord() const;
+  absl::Status SaveRecord(const AgentRecord& record) const;
+
+  // Writes key (0600), certificate and CA. The key goes first, so a crash
+  // never leaves a certificate without its key.
+  absl::Status SaveIdentity(const std::string& key_pem,
+                            const std::string& cert_pem,
+                            const std::string& ca_pem) const;
+
+  struct Identity {
+    std::string key_pem;
+    std::string cert_pem;
+    std::string ca_pem;
+  };
+  // The key and certificate in use (they always match each other).
+  absl::StatusOr<Identity> LoadIdentity() const;
+
+  // Swaps in a renewed key and certificate, crash-safely (see LoadIdentity).
+  absl::Status InstallRenewedIdentity(const std::string& key_pem,
+                                      const std::string& cert_pem) const;
+
+ private:
+  std::string dir_;
+};
+
+// The record as text, and back; errors name the bad line.
+std::string FormatRecord(const AgentRecord& record);
+absl::StatusOr<AgentRecord> ParseRecord(const std::string& text);
+
+// Default state directory: /var/lib/trellis-agent as root, else
+// $HOME/.local/state/trellis-agent.
+std::string DefaultStateDir();
+
+}  // namespace trellis::agent
+
+#endif  // TRELLIS_AGENT_STATE_AGENT_STATE_H_

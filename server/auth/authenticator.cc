@@ -1,0 +1,118 @@
+#include "server/auth/authenticator.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/identity/device_id.h"
+#include "server/auth/peer_certificate.h"
+
+namespace trellis::server {
+
+const char* RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_HELPDESK:
+      return "helpdesk";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    default:
+      return "unknown";
+  }
+}
+
+const char* DeviceStateName(v1::DeviceState state) {
+  switch (state) {
+    case v1::DEVICE_STATE_ACTIVE:
+      return "active";
+    case v1::DEVICE_STATE_REVOKED:
+      return "revoked";
+    case v1::DEVICE_STATE_RETIRED:
+      return "retired";
+    default:
+      return "unknown";
+  }
+}
+
+absl::Status CheckPermission(v1::Role role, Permission permission) {
+  if (role == v1::ROLE_ADMIN) return absl::OkStatus();
+  if ((role == v1::ROLE_HELPDESK || role == v1::ROLE_AUDITOR) &&
+      permission == Permission::kRead) {
+    return absl::OkStatus();
+  }
+  const char* needed = "admin";
+  return absl::PermissionDeniedError(absl::StrCat(
+      "role ", RoleName(role), " may not do this; it needs role ", needed));
+}
+
+void PromotePendingKey(DeviceRecord& device) {
+  if (device.pending_key_hash.empty()) return;
+  device.key_hash = device.pending_key_hash;
+  device.pending_key_hash.clear();
+}
+
+absl::StatusOr<AuthenticatedDevice> Authenticator::AuthenticateDevice(
+    const grpc::AuthContext& auth) {
+  auto cert = PeerCertificate(auth);
+  if (!cert.ok()) return cert.status();
+  if (cert->organizational_unit != identity::kDeviceUnit) {
+    return absl::UnauthenticatedError(
+        "the client certificate is not a device certificate");
+  }
+  AuthenticatedDevice result;
+  bool found = false;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto device = r.FindDeviceByKeyHash(cert->public_key_sha256);
+    if (!device.ok()) return device.status();
+    if (!device->has_value()) return absl::OkStatus();
+    found = true;
+    result.device = **std::move(device);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  // The certificate names its device; a key that belongs to another device
+  // (or none) is refused.
+  if (!found || result.device.device_id != cert->common_name) {
+    return absl::UnauthenticatedError(
+        "the client certificate does not belong to an enrolled device");
+  }
+  if (result.device.state != v1::DEVICE_STATE_ACTIVE) {
+    std::string why = result.device.revocation_reason.empty()
+                          ? ""
+                          : absl::StrCat(" (", result.device.revocation_reason,
+                                         ")");
+    return absl::PermissionDeniedError(
+        absl::StrCat("device ", result.device.device_id, " is ",
+                     DeviceStateName(result.device.state), why,
+                     "; enrol again with a new token"));
+  }
+  result.used_pending_key =
+      !result.device.pending_key_hash.empty() &&
+      result.device.pending_key_hash == cert->public_key_sha256;
+  return result;
+}
+
+absl::StatusOr<OperatorRecord> Authenticator::AuthenticateOperator(
+    const grpc::AuthContext& auth) {
+  auto cert = PeerCertificate(auth);
+  if (!cert.ok()) return cert.status();
+  if (cert->organizational_unit != identity::kOperatorUnit) {
+    return absl::UnauthenticatedError(
+        "the admin API needs an operator certificate "
+        "(trellis-server operator create)");
+  }
+  std::optional<OperatorRecord> op;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto found = r.FindOperatorByKeyHash(cert->public_key_sha256);
+    if (!found.ok()) return found.status();
+    op = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!op || op->name != cert->common_name) {
+    return absl::UnauthenticatedError(
+        "the operator certificate is not (or no longer) registered; create "
+        "new credentials with trellis-server operator create");
+  }
+  return *op;
+}
+
+}  // namespace trellis::server

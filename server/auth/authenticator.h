@@ -1,0 +1,53 @@
+// Maps a call's client certificate to a device or an operator, checking the
+// stored state on every call: a revoked device or a removed operator is
+// refused at once, without waiting for certificates to expire.
+#ifndef TRELLIS_SERVER_AUTH_AUTHENTICATOR_H_
+#define TRELLIS_SERVER_AUTH_AUTHENTICATOR_H_
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/auth_context.h"
+#include "server/store/store.h"
+
+namespace trellis::server {
+
+struct AuthenticatedDevice {
+  DeviceRecord device;
+  // True when the call used the key from a renewal not yet seen in use; the
+  // caller promotes it (and retires the old key) in its next write.
+  bool used_pending_key = false;
+};
+
+// What an operator role may do.
+enum class Permission {
+  kRead,          // list/get devices, tokens, audit; whoami
+  kManageTokens,  // create and revoke enrolment tokens
+  kManageDevices  // revoke devices
+};
+
+absl::Status CheckPermission(v1::Role role, Permission permission);
+
+class Authenticator {
+ public:
+  explicit Authenticator(Store* store) : store_(store) {}
+
+  // Unauthenticated: no certificate, not a device certificate, unknown key.
+  // PermissionDenied: device revoked or retired (the message says which).
+  absl::StatusOr<AuthenticatedDevice> AuthenticateDevice(
+      const grpc::AuthContext& auth);
+
+  absl::StatusOr<OperatorRecord> AuthenticateOperator(
+      const grpc::AuthContext& auth);
+
+ private:
+  Store* store_;
+};
+
+// Folds a renewed key in: the pending key becomes the current one.
+void PromotePendingKey(DeviceRecord& device);
+
+const char* RoleName(v1::Role role);
+const char* DeviceStateName(v1::DeviceState state);
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_AUTH_AUTHENTICATOR_H_

@@ -1,0 +1,159 @@
+#include "server/devices/device_admin.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/identity/device_id.h"
+#include "common/util/json.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/auth/authenticator.h"
+#include "server/store/reply_after_commit.h"
+#include "server/validation/fields.h"
+
+namespace trellis::server {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
+}
+
+absl::Status CheckDeviceId(const std::string& device_id) {
+  if (!identity::IsValidDeviceId(device_id)) {
+    return absl::InvalidArgumentError(
+        "device_id must be a 27-character device id as device list shows");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+v1::DeviceSummary DeviceAdmin::ToSummary(const DeviceRecord& d) {
+  v1::DeviceSummary s;
+  s.set_device_id(d.device_id);
+  s.set_hostname(d.hostname);
+  s.set_hardware_serial(d.hardware_serial);
+  s.set_platform(d.platform);
+  s.set_os_name(d.os_name);
+  s.set_os_version(d.os_version);
+  s.set_group(d.group);
+  s.set_ownership(d.ownership);
+  s.set_state(d.state);
+  *s.mutable_enrolled_at() = ToProto(d.enrolled_at);
+  if (d.last_seen_at) *s.mutable_last_seen_at() = ToProto(*d.last_seen_at);
+  s.set_flagged_possible_clone(!d.clone_of_device_id.empty());
+  s.set_clone_of_device_id(d.clone_of_device_id);
+  *s.mutable_certificate_expires_at() = ToProto(d.cert_expires_at);
+  s.set_agent_version(d.agent_version);
+  return s;
+}
+
+absl::StatusOr<v1::ListDevicesResponse> DeviceAdmin::List(
+    const v1::ListDevicesRequest& request) {
+  int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (page_size < 0 || page_size > 1000) {
+    return absl::InvalidArgumentError("page_size must be 0..1000");
+  }
+  if (!request.page_token().empty()) {
+    absl::Status s = CheckDeviceId(request.page_token());
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          "page_token is not one this server returned");
+    }
+  }
+  v1::ListDevicesResponse response;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    // One extra row tells whether another page follows.
+    auto devices = r.ListDevices(request.page_token(), page_size + 1);
+    if (!devices.ok()) return devices.status();
+    for (int i = 0; i < static_cast<int>(devices->size()) && i < page_size;
+         ++i) {
+      *response.add_devices() = ToSummary((*devices)[i]);
+    }
+    if (static_cast<int>(devices->size()) > page_size) {
+      response.set_next_page_token((*devices)[page_size - 1].device_id);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
+    const v1::GetDeviceRequest& request) {
+  absl::Status valid = CheckDeviceId(request.device_id());
+  if (!valid.ok()) return valid;
+  v1::GetDeviceResponse response;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto device = r.GetDevice(request.device_id());
+    if (!device.ok()) return device.status();
+    if (!device->has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("no device with id ", request.device_id()));
+    }
+    *response.mutable_device() = ToSummary(**device);
+    response.set_last_checkin_sequence((*device)->last_sequence);
+    response.set_revocation_reason((*device)->revocation_reason);
+    auto report = r.GetLastReport(request.device_id());
+    if (!report.ok()) return report.status();
+    if (report->has_value() &&
+        !response.mutable_last_report()->ParseFromString(**report)) {
+      return absl::DataLossError("stored report cannot be read");
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+void DeviceAdmin::Revoke(
+    const std::string& actor, const v1::RevokeDeviceRequest& request,
+    std::function<void(absl::StatusOr<v1::RevokeDeviceResponse>)> done) {
+  absl::Status valid = CheckDeviceId(request.device_id());
+  if (valid.ok()) {
+    valid = CheckText("reason", request.reason(), 256, /*required=*/true);
+  }
+  if (!valid.ok()) {
+    done(valid);
+    return;
+  }
+  const absl::Time now = clock_->Now();
+  std::string device_id = request.device_id();
+  std::string reason = request.reason();
+  auto response = std::make_shared<v1::RevokeDeviceResponse>();
+  store_->Write(
+      [=](StoreWriter& w) -> absl::Status {
+        auto device = w.GetDevice(device_id);
+        if (!device.ok()) return device.status();
+        if (!device->has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("no device with id ", device_id));
+        }
+        DeviceRecord d = **device;
+        if (d.state != v1::DEVICE_STATE_ACTIVE) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "device ", device_id, " is already ", DeviceStateName(d.state)));
+        }
+        d.state = v1::DEVICE_STATE_REVOKED;
+        d.revocation_reason = reason;
+        absl::Status s = w.UpdateDevice(d);
+        if (!s.ok()) return s;
+        AuditRecord a;
+        a.time = now;
+        a.actor = actor;
+        a.action = "device.revoke";
+        a.target = device_id;
+        a.details_json = JsonObject()
+                             .Add("reason", reason)
+                             .Add("hostname", d.hostname)
+                             .Build();
+        s = w.AppendAudit(a).status();
+        if (!s.ok()) return s;
+        *response->mutable_device() = ToSummary(d);
+        return absl::OkStatus();
+      },
+      ReplyAfterCommit(response, std::move(done)));
+}
+
+}  // namespace trellis::server

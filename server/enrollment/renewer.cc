@@ -1,0 +1,88 @@
+#include "server/enrollment/renewer.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "server/store/reply_after_commit.h"
+#include "common/util/json.h"
+#include "common/util/time_format.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace trellis::server {
+
+void Renewer::Renew(const AuthenticatedDevice& caller,
+                    const v1::RenewRequest& request, Done done) {
+  if (request.csr_pem().empty() || request.csr_pem().size() > 16384) {
+    done(absl::InvalidArgumentError("csr_pem is missing or too long"));
+    return;
+  }
+  auto public_key = crypto::PublicKeyFromCsr(request.csr_pem());
+  if (!public_key.ok()) {
+    done(absl::InvalidArgumentError(
+        absl::StrCat("csr_pem: ", public_key.status().message())));
+    return;
+  }
+  auto key_hash = crypto::PublicKeySha256(*public_key);
+  if (!key_hash.ok()) {
+    done(key_hash.status());
+    return;
+  }
+  const DeviceRecord& device = caller.device;
+  if (*key_hash == device.key_hash) {
+    done(absl::InvalidArgumentError(
+        "renewal needs a fresh key; the CSR reuses the current one"));
+    return;
+  }
+  const absl::Time now = clock_->Now();
+  auto cert_pem =
+      enroller_->IssueDeviceCertificate(device.device_id, *public_key, now);
+  if (!cert_pem.ok()) {
+    done(cert_pem.status());
+    return;
+  }
+  auto cert = crypto::ParseCertificate(*cert_pem);
+  if (!cert.ok()) {
+    done(cert.status());
+    return;
+  }
+  std::string device_id = device.device_id;
+  bool promote = caller.used_pending_key;
+  std::string new_hash = *key_hash;
+  std::string serial = cert->serial_hex;
+  absl::Time expiry = cert->not_after;
+  auto response = std::make_shared<v1::RenewResponse>();
+  response->set_certificate_pem(*cert_pem);
+  *response->mutable_certificate_expires_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(
+          absl::ToUnixSeconds(expiry));
+  store_->Write(
+      [=](StoreWriter& w) -> absl::Status {
+        auto current = w.GetDevice(device_id);
+        if (!current.ok()) return current.status();
+        if (!current->has_value() ||
+            (*current)->state != v1::DEVICE_STATE_ACTIVE) {
+          return absl::PermissionDeniedError(
+              absl::StrCat("device ", device_id, " is no longer active"));
+        }
+        DeviceRecord d = **current;
+        if (promote) PromotePendingKey(d);
+        d.pending_key_hash = new_hash;
+        d.cert_serial_hex = serial;
+        d.cert_expires_at = expiry;
+        absl::Status s = w.UpdateDevice(d);
+        if (!s.ok()) return s;
+        AuditRecord audit;
+        audit.time = now;
+        audit.actor = absl::StrCat("device:", device_id);
+        audit.action = "device.renew";
+        audit.target = device_id;
+        audit.details_json = JsonObject()
+                                 .Add("certificate_serial", serial)
+                                 .Add("expires_at", Rfc3339(expiry))
+                                 .Build();
+        return w.AppendAudit(audit).status();
+      },
+      ReplyAfterCommit(response, std::move(done)));
+}
+
+}  // namespace trellis::server

@@ -1,0 +1,124 @@
+#include "server/rpc/admin_rpc.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/audit/audit_admin.h"
+#include "server/rpc/unary_reply.h"
+
+namespace trellis::server {
+namespace {
+
+std::string Actor(const OperatorRecord& op) {
+  return absl::StrCat("operator:", op.name);
+}
+
+}  // namespace
+
+absl::StatusOr<OperatorRecord> AdminRpc::Authorize(
+    grpc::CallbackServerContext* context, Permission permission) {
+  auto op = auth_->AuthenticateOperator(*context->auth_context());
+  if (!op.ok()) return op.status();
+  absl::Status allowed = CheckPermission(op->role, permission);
+  if (!allowed.ok()) return allowed;
+  return op;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::WhoAmI(grpc::CallbackServerContext* context,
+                                           const v1::WhoAmIRequest* request,
+                                           v1::WhoAmIResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  v1::WhoAmIResponse out;
+  out.set_operator_name(op->name);
+  out.set_role(op->role);
+  *out.mutable_certificate_expires_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(
+          absl::ToUnixSeconds(op->cert_expires_at));
+  return FinishNow(context, response, absl::StatusOr<v1::WhoAmIResponse>(out));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::CreateEnrollmentToken(
+    grpc::CallbackServerContext* context,
+    const v1::CreateEnrollmentTokenRequest* request,
+    v1::CreateEnrollmentTokenResponse* response) {
+  auto op = Authorize(context, Permission::kManageTokens);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  tokens_->Create(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListEnrollmentTokens(
+    grpc::CallbackServerContext* context,
+    const v1::ListEnrollmentTokensRequest* request,
+    v1::ListEnrollmentTokensResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, tokens_->List(*request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RevokeEnrollmentToken(
+    grpc::CallbackServerContext* context,
+    const v1::RevokeEnrollmentTokenRequest* request,
+    v1::RevokeEnrollmentTokenResponse* response) {
+  auto op = Authorize(context, Permission::kManageTokens);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  tokens_->Revoke(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListDevices(
+    grpc::CallbackServerContext* context, const v1::ListDevicesRequest* request,
+    v1::ListDevicesResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, devices_->List(*request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::GetDevice(
+    grpc::CallbackServerContext* context, const v1::GetDeviceRequest* request,
+    v1::GetDeviceResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, devices_->Get(*request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RevokeDevice(
+    grpc::CallbackServerContext* context,
+    const v1::RevokeDeviceRequest* request,
+    v1::RevokeDeviceResponse* response) {
+  auto op = Authorize(context, Permission::kManageDevices);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  devices_->Revoke(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, server::ListAuditEvents(*store_, *request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
+    grpc::CallbackServerContext* context,
+    const v1::VerifyAuditChainRequest* request,
+    v1::VerifyAuditChainResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  auto verdict = VerifyAuditLog(*store_);
+  if (!verdict.ok()) return FinishWithError(context, verdict.status());
+  v1::VerifyAuditChainResponse out;
+  out.set_intact(verdict->intact);
+  out.set_entries_checked(verdict->entries_checked);
+  out.set_first_bad_sequence(verdict->first_bad_sequence);
+  out.set_problem(verdict->problem);
+  return FinishNow(context, response,
+                   absl::StatusOr<v1::VerifyAuditChainResponse>(out));
+}
+
+}  // namespace trellis::server

@@ -1,0 +1,67 @@
+// gRPC edge of the admin service: authenticate the operator, check the
+// role for the RPC, delegate, convert status.
+#ifndef TRELLIS_SERVER_RPC_ADMIN_RPC_H_
+#define TRELLIS_SERVER_RPC_ADMIN_RPC_H_
+
+#include "server/auth/authenticator.h"
+#include "server/devices/device_admin.h"
+#include "server/enrollment/token_admin.h"
+#include "trellis/v1/admin_service.grpc.pb.h"
+
+namespace trellis::server {
+
+class AdminRpc final : public v1::AdminService::CallbackService {
+ public:
+  AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
+           DeviceAdmin* devices)
+      : store_(store), auth_(auth), tokens_(tokens), devices_(devices) {}
+
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
+  grpc::ServerUnaryReactor* CreateEnrollmentToken(
+      grpc::CallbackServerContext* context,
+      const v1::CreateEnrollmentTokenRequest* request,
+      v1::CreateEnrollmentTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListEnrollmentTokens(
+      grpc::CallbackServerContext* context,
+      const v1::ListEnrollmentTokensRequest* request,
+      v1::ListEnrollmentTokensResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeEnrollmentToken(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeEnrollmentTokenRequest* request,
+      v1::RevokeEnrollmentTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListDevices(
+      grpc::CallbackServerContext* context,
+      const v1::ListDevicesRequest* request,
+      v1::ListDevicesResponse* response) override;
+  grpc::ServerUnaryReactor* GetDevice(grpc::CallbackServerContext* context,
+                                      const v1::GetDeviceRequest* request,
+                                      v1::GetDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeDevice(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeDeviceRequest* request,
+      v1::RevokeDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEventsRequest* request,
+      v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyAuditChain(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyAuditChainRequest* request,
+      v1::VerifyAuditChainResponse* response) override;
+
+ private:
+  // The operator, if it may do `permission`.
+  absl::StatusOr<OperatorRecord> Authorize(grpc::CallbackServerContext* context,
+                                           Permission permission);
+
+  Store* store_;
+  Authenticator* auth_;
+  TokenAdmin* tokens_;
+  DeviceAdmin* devices_;
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_RPC_ADMIN_RPC_H_

@@ -1,0 +1,40 @@
+// Everything trellis-server can be told at start.
+#ifndef TRELLIS_SERVER_SERVER_CONFIG_H_
+#define TRELLIS_SERVER_SERVER_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/util/clock.h"
+
+namespace trellis::server {
+
+struct ServerConfig {
+  // Holds ca.crt/ca.key, server.crt/server.key and trellis.db.
+  std::string state_dir;
+  // host:port to bind; port 0 picks a free port.
+  std::string listen_address = "127.0.0.1:8443";
+  // host:port written into enrolment tokens and operator credentials.
+  // Empty: the listen address with the bound port.
+  std::string advertised_address;
+  // Names and addresses the server's TLS certificate is valid for.
+  std::vector<std::string> tls_dns_names = {"localhost"};
+  std::vector<std::string> tls_ip_addresses = {"127.0.0.1", "::1"};
+
+  absl::Duration device_certificate_lifetime = absl::Hours(24);
+  int checkin_interval_seconds = 300;
+
+  // Failed enrolment attempts allowed per peer address in the window.
+  int enroll_failure_limit = 10;
+  absl::Duration enroll_failure_window = absl::Minutes(1);
+
+  // Largest request the server accepts, in bytes.
+  int max_request_bytes = 1 << 20;
+
+  Clock* clock = Clock::Real();
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_SERVER_CONFIG_H_

@@ -1,0 +1,118 @@
+#include "server/store/migrations.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace trellis::server {
+
+const std::vector<std::string>& SchemaMigrations() {
+  static const auto* migrations = new std::vector<std::string>{
+      // 1: identity, tokens, operators, audit.
+      R"sql(
+CREATE TABLE enrollment_tokens (
+  token_id     TEXT PRIMARY KEY,
+  secret_hash  BLOB NOT NULL,
+  grp          TEXT NOT NULL,
+  ownership    INTEGER NOT NULL,
+  max_uses     INTEGER NOT NULL CHECK (max_uses > 0),
+  uses         INTEGER NOT NULL DEFAULT 0 CHECK (uses <= max_uses),
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  created_by   TEXT NOT NULL,
+  revoked_at   INTEGER,
+  description  TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE devices (
+  device_id        TEXT PRIMARY KEY,
+  key_hash         BLOB NOT NULL UNIQUE,
+  pending_key_hash BLOB UNIQUE,
+  hostname         TEXT NOT NULL,
+  hardware_serial  TEXT NOT NULL,
+  platform         INTEGER NOT NULL,
+  os_name          TEXT NOT NULL,
+  os_version       TEXT NOT NULL,
+  agent_version    TEXT NOT NULL,
+  grp              TEXT NOT NULL,
+  ownership        INTEGER NOT NULL,
+  state            INTEGER NOT NULL,
+  enrolled_at      INTEGER NOT NULL,
+  last_seen_at     INTEGER,
+  clone_of         TEXT NOT NULL DEFAULT '',
+  cert_serial      TEXT NOT NULL,
+  cert_expires_at  INTEGER NOT NULL,
+  token_id         TEXT NOT NULL,
+  last_sequence    INTEGER NOT NULL DEFAULT 0,
+  facts_hash       BLOB,
+  revocation_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX devices_by_serial ON devices(hardware_serial)
+  WHERE hardware_serial != '';
+CREATE TABLE operators (
+  name            TEXT PRIMARY KEY,
+  role            INTEGER NOT NULL,
+  key_hash        BLOB NOT NULL UNIQUE,
+  created_at      INTEGER NOT NULL,
+  created_by      TEXT NOT NULL,
+  cert_expires_at INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+  seq        INTEGER PRIMARY KEY,
+  time       INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  details    TEXT NOT NULL,
+  prev_hash  BLOB NOT NULL,
+  hash       BLOB NOT NULL
+);
+)sql",
+      // 2: last report per device, kept apart from the device row so a
+      // listing never drags report blobs through the page cache.
+      R"sql(
+CREATE TABLE device_reports (
+  device_id   TEXT PRIMARY KEY REFERENCES devices(device_id),
+  seq         INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  report      BLOB NOT NULL
+);
+CREATE INDEX devices_by_enrolment ON devices(enrolled_at DESC, device_id);
+)sql",
+  };
+  return *migrations;
+}
+
+int LatestSchemaVersion() { return static_cast<int>(SchemaMigrations().size()); }
+
+absl::StatusOr<int> SchemaVersion(SqliteConnection& conn) {
+  absl::StatusOr<Statement> stmt = conn.Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(stmt->Int(0));
+}
+
+absl::Status Migrate(SqliteConnection& conn, int target) {
+  const auto& migrations = SchemaMigrations();
+  if (target < 0) target = LatestSchemaVersion();
+  absl::StatusOr<int> current = SchemaVersion(conn);
+  if (!current.ok()) return current.status();
+  if (*current > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", *current,
+        " is newer than this trellis-server supports (",
+        LatestSchemaVersion(), "); upgrade trellis-server"));
+  }
+  for (int v = *current; v < target; ++v) {
+    absl::Status s = conn.Exec("BEGIN IMMEDIATE");
+    if (s.ok()) s = conn.Exec(migrations[v]);
+    if (s.ok()) s = conn.Exec(absl::StrCat("PRAGMA user_version = ", v + 1));
+    if (s.ok()) s = conn.Exec("COMMIT");
+    if (!s.ok()) {
+      conn.Exec("ROLLBACK").IgnoreError();
+      return absl::InternalError(absl::StrCat("schema migration to version ",
+                                              v + 1, " failed: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace trellis::server

@@ -1,0 +1,75 @@
+// Plain records the store reads and writes. Times are absl::Time; raw hash
+// bytes are std::string.
+#ifndef TRELLIS_SERVER_STORE_RECORDS_H_
+#define TRELLIS_SERVER_STORE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "trellis/v1/common.pb.h"
+
+namespace trellis::server {
+
+struct TokenRecord {
+  std::string token_id;
+  std::string secret_hash;  // SHA-256 of the secret
+  std::string group;
+  v1::Ownership ownership = v1::OWNERSHIP_UNSPECIFIED;
+  int max_uses = 1;
+  int uses = 0;
+  absl::Time created_at;
+  absl::Time expires_at;
+  std::string created_by;
+  std::optional<absl::Time> revoked_at;
+  std::string description;
+};
+
+struct DeviceRecord {
+  std::string device_id;
+  std::string key_hash;          // key of the certificate in use
+  std::string pending_key_hash;  // renewed key not yet seen; empty if none
+  std::string hostname;
+  std::string hardware_serial;
+  v1::Platform platform = v1::PLATFORM_UNSPECIFIED;
+  std::string os_name;
+  std::string os_version;
+  std::string agent_version;
+  std::string group;
+  v1::Ownership ownership = v1::OWNERSHIP_UNSPECIFIED;
+  v1::DeviceState state = v1::DEVICE_STATE_ACTIVE;
+  absl::Time enrolled_at;
+  std::optional<absl::Time> last_seen_at;
+  std::string clone_of_device_id;
+  std::string cert_serial_hex;
+  absl::Time cert_expires_at;
+  std::string token_id;
+  uint64_t last_sequence = 0;
+  std::string facts_hash;
+  std::string revocation_reason;
+};
+
+struct OperatorRecord {
+  std::string name;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string key_hash;
+  absl::Time created_at;
+  std::string created_by;
+  absl::Time cert_expires_at;
+};
+
+struct AuditRecord {
+  uint64_t sequence = 0;
+  absl::Time time;
+  std::string actor;
+  std::string action;
+  std::string target;
+  std::string details_json;
+  std::string previous_hash;  // raw 32 bytes; zeros for the first entry
+  std::string hash;           // raw 32 bytes
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_STORE_RECORDS_H_

@@ -1,0 +1,374 @@
+#include "server/store/sqlite_queries.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/audit/audit_chain.h"
+
+namespace trellis::server {
+namespace {
+
+// Times are stored as Unix microseconds.
+int64_t ToDb(absl::Time t) { return absl::ToUnixMicros(t); }
+absl::Time FromDb(int64_t v) { return absl::FromUnixMicros(v); }
+std::optional<int64_t> ToDb(std::optional<absl::Time> t) {
+  if (!t) return std::nullopt;
+  return ToDb(*t);
+}
+std::optional<absl::Time> OptionalFromDb(std::optional<int64_t> v) {
+  if (!v) return std::nullopt;
+  return FromDb(*v);
+}
+
+constexpr char kTokenColumns[] =
+    "token_id, secret_hash, grp, ownership, max_uses, uses, created_at, "
+    "expires_at, created_by, revoked_at, description";
+
+TokenRecord TokenFromRow(const Statement& s) {
+  TokenRecord t;
+  t.token_id = s.Text(0);
+  t.secret_hash = s.Blob(1);
+  t.group = s.Text(2);
+  t.ownership = static_cast<v1::Ownership>(s.Int(3));
+  t.max_uses = static_cast<int>(s.Int(4));
+  t.uses = static_cast<int>(s.Int(5));
+  t.created_at = FromDb(s.Int(6));
+  t.expires_at = FromDb(s.Int(7));
+  t.created_by = s.Text(8);
+  t.revoked_at = OptionalFromDb(s.OptionalInt(9));
+  t.description = s.Text(10);
+  return t;
+}
+
+constexpr char kDeviceColumns[] =
+    "device_id, key_hash, pending_key_hash, hostname, hardware_serial, "
+    "platform, os_name, os_version, agent_version, grp, ownership, state, "
+    "enrolled_at, last_seen_at, clone_of, cert_serial, cert_expires_at, "
+    "token_id, last_sequence, facts_hash, revocation_reason";
+
+DeviceRecord DeviceFromRow(const Statement& s) {
+  DeviceRecord d;
+  d.device_id = s.Text(0);
+  d.key_hash = s.Blob(1);
+  d.pending_key_hash = s.Blob(2);
+  d.hostname = s.Text(3);
+  d.hardware_serial = s.Text(4);
+  d.platform = static_cast<v1::Platform>(s.Int(5));
+  d.os_name = s.Text(6);
+  d.os_version = s.Text(7);
+  d.agent_version = s.Text(8);
+  d.group = s.Text(9);
+  d.ownership = static_cast<v1::Ownership>(s.Int(10));
+  d.state = static_cast<v1::DeviceState>(s.Int(11));
+  d.enrolled_at = FromDb(s.Int(12));
+  d.last_seen_at = OptionalFromDb(s.OptionalInt(13));
+  d.clone_of_device_id = s.Text(14);
+  d.cert_serial_hex = s.Text(15);
+  d.cert_expires_at = FromDb(s.Int(16));
+  d.token_id = s.Text(17);
+  d.last_sequence = static_cast<uint64_t>(s.Int(18));
+  d.facts_hash = s.Blob(19);
+  d.revocation_reason = s.Text(20);
+  return d;
+}
+
+// Binds every device column after device_id, starting at `first`, in
+// kDeviceColumns order.
+void BindDeviceFields(Statement& s, const DeviceRecord& d, int first) {
+  int i = first;
+  s.BindBlob(i++, d.key_hash)
+      .BindBlobOrNull(i++, d.pending_key_hash)
+      .Bind(i++, d.hostname)
+      .Bind(i++, d.hardware_serial)
+      .Bind(i++, static_cast<int64_t>(d.platform))
+      .Bind(i++, d.os_name)
+      .Bind(i++, d.os_version)
+      .Bind(i++, d.agent_version)
+      .Bind(i++, d.group)
+      .Bind(i++, static_cast<int64_t>(d.ownership))
+      .Bind(i++, static_cast<int64_t>(d.state))
+      .Bind(i++, ToDb(d.enrolled_at))
+      .BindOptional(i++, ToDb(d.last_seen_at))
+      .Bind(i++, d.clone_of_device_id)
+      .Bind(i++, d.cert_serial_hex)
+      .Bind(i++, ToDb(d.cert_expires_at))
+      .Bind(i++, d.token_id)
+      .Bind(i++, static_cast<int64_t>(d.last_sequence))
+      .BindBlobOrNull(i++, d.facts_hash)
+      .Bind(i++, d.revocation_reason);
+}
+
+constexpr char kOperatorColumns[] =
+    "name, role, key_hash, created_at, created_by, cert_expires_at";
+
+OperatorRecord OperatorFromRow(const Statement& s) {
+  OperatorRecord o;
+  o.name = s.Text(0);
+  o.role = static_cast<v1::Role>(s.Int(1));
+  o.key_hash = s.Blob(2);
+  o.created_at = FromDb(s.Int(3));
+  o.created_by = s.Text(4);
+  o.cert_expires_at = FromDb(s.Int(5));
+  return o;
+}
+
+// Runs a prepared query and maps every row.
+template <typename T, typename RowFn>
+absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, RowFn row_fn) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(row_fn(stmt));
+  }
+}
+
+template <typename T, typename RowFn>
+absl::StatusOr<std::optional<T>> FirstRow(Statement& stmt, RowFn row_fn) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(row_fn(stmt));
+}
+
+absl::Status ExpectOneChange(SqliteConnection* conn, absl::string_view what) {
+  if (sqlite3_changes(conn->raw()) != 1) {
+    return absl::NotFoundError(absl::StrCat(what, " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<TokenRecord>> SqliteQueries::GetToken(
+    absl::string_view token_id) {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kTokenColumns, " FROM enrollment_tokens WHERE token_id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, token_id);
+  return FirstRow<TokenRecord>(*stmt, TokenFromRow);
+}
+
+absl::StatusOr<std::vector<TokenRecord>> SqliteQueries::ListTokens() {
+  auto stmt = conn_->Prepare(absl::StrCat("SELECT ", kTokenColumns,
+                                          " FROM enrollment_tokens ORDER BY "
+                                          "created_at DESC, token_id"));
+  if (!stmt.ok()) return stmt.status();
+  return CollectRows<TokenRecord>(*stmt, TokenFromRow);
+}
+
+absl::StatusOr<std::optional<DeviceRecord>> SqliteQueries::GetDevice(
+    absl::string_view device_id) {
+  auto stmt = conn_->Prepare(absl::StrCat("SELECT ", kDeviceColumns,
+                                          " FROM devices WHERE device_id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id);
+  return FirstRow<DeviceRecord>(*stmt, DeviceFromRow);
+}
+
+absl::StatusOr<std::optional<DeviceRecord>> SqliteQueries::FindDeviceByKeyHash(
+    absl::string_view key_hash) {
+  auto stmt = conn_->Prepare(
+      absl::StrCat("SELECT ", kDeviceColumns,
+                   " FROM devices WHERE key_hash = ?1 OR pending_key_hash = ?1"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindBlob(1, key_hash);
+  return FirstRow<DeviceRecord>(*stmt, DeviceFromRow);
+}
+
+absl::StatusOr<std::vector<DeviceRecord>> SqliteQueries::FindDevicesBySerial(
+    absl::string_view hardware_serial) {
+  auto stmt = conn_->Prepare(
+      absl::StrCat("SELECT ", kDeviceColumns,
+                   " FROM devices WHERE hardware_serial = ? AND "
+                   "hardware_serial != '' ORDER BY enrolled_at, device_id"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, hardware_serial);
+  return CollectRows<DeviceRecord>(*stmt, DeviceFromRow);
+}
+
+absl::StatusOr<std::vector<DeviceRecord>> SqliteQueries::ListDevices(
+    absl::string_view after_device_id, int limit) {
+  // Keyset pagination on (enrolled_at DESC, device_id): stable while devices
+  // enrol during a listing.
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kDeviceColumns,
+      " FROM devices d WHERE ?1 = '' OR EXISTS (SELECT 1 FROM devices c"
+      " WHERE c.device_id = ?1 AND (d.enrolled_at < c.enrolled_at OR"
+      " (d.enrolled_at = c.enrolled_at AND d.device_id > c.device_id)))"
+      " ORDER BY d.enrolled_at DESC, d.device_id LIMIT ?2"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after_device_id).Bind(2, static_cast<int64_t>(limit));
+  return CollectRows<DeviceRecord>(*stmt, DeviceFromRow);
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteQueries::GetLastReport(
+    absl::string_view device_id) {
+  auto stmt = conn_->Prepare(
+      "SELECT report FROM device_reports WHERE device_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id);
+  return FirstRow<std::string>(*stmt,
+                               [](const Statement& s) { return s.Blob(0); });
+}
+
+absl::StatusOr<std::optional<OperatorRecord>> SqliteQueries::GetOperator(
+    absl::string_view name) {
+  auto stmt = conn_->Prepare(absl::StrCat("SELECT ", kOperatorColumns,
+                                          " FROM operators WHERE name = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, name);
+  return FirstRow<OperatorRecord>(*stmt, OperatorFromRow);
+}
+
+absl::StatusOr<std::optional<OperatorRecord>>
+SqliteQueries::FindOperatorByKeyHash(absl::string_view key_hash) {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kOperatorColumns, " FROM operators WHERE key_hash = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindBlob(1, key_hash);
+  return FirstRow<OperatorRecord>(*stmt, OperatorFromRow);
+}
+
+absl::StatusOr<std::vector<AuditRecord>> SqliteQueries::ListAudit(
+    uint64_t after_sequence, int limit) {
+  auto stmt = conn_->Prepare(
+      "SELECT seq, time, actor, action, target, details, prev_hash, hash "
+      "FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(after_sequence))
+      .Bind(2, static_cast<int64_t>(limit));
+  return CollectRows<AuditRecord>(*stmt, [](const Statement& s) {
+    AuditRecord a;
+    a.sequence = static_cast<uint64_t>(s.Int(0));
+    a.time = FromDb(s.Int(1));
+    a.actor = s.Text(2);
+    a.action = s.Text(3);
+    a.target = s.Text(4);
+    a.details_json = s.Text(5);
+    a.previous_hash = s.Blob(6);
+    a.hash = s.Blob(7);
+    return a;
+  });
+}
+
+absl::Status SqliteQueries::InsertToken(const TokenRecord& t) {
+  auto stmt = conn_->Prepare(absl::StrCat("INSERT INTO enrollment_tokens (",
+                                          kTokenColumns,
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, t.token_id)
+      .BindBlob(2, t.secret_hash)
+      .Bind(3, t.group)
+      .Bind(4, static_cast<int64_t>(t.ownership))
+      .Bind(5, static_cast<int64_t>(t.max_uses))
+      .Bind(6, static_cast<int64_t>(t.uses))
+      .Bind(7, ToDb(t.created_at))
+      .Bind(8, ToDb(t.expires_at))
+      .Bind(9, t.created_by)
+      .BindOptional(10, ToDb(t.revoked_at))
+      .Bind(11, t.description);
+  return stmt->Run();
+}
+
+absl::Status SqliteQueries::UpdateToken(const TokenRecord& t) {
+  auto stmt = conn_->Prepare(
+      "UPDATE enrollment_tokens SET uses = ?, revoked_at = ? "
+      "WHERE token_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(t.uses))
+      .BindOptional(2, ToDb(t.revoked_at))
+      .Bind(3, t.token_id);
+  absl::Status s = stmt->Run();
+  if (!s.ok()) return s;
+  return ExpectOneChange(conn_, absl::StrCat("token ", t.token_id));
+}
+
+absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
+  auto stmt = conn_->Prepare(
+      absl::StrCat("INSERT INTO devices (", kDeviceColumns,
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, d.device_id);
+  BindDeviceFields(*stmt, d, 2);
+  return stmt->Run();
+}
+
+absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
+  auto stmt = conn_->Prepare(
+      "UPDATE devices SET key_hash=?2, pending_key_hash=?3, hostname=?4, "
+      "hardware_serial=?5, platform=?6, os_name=?7, os_version=?8, "
+      "agent_version=?9, grp=?10, ownership=?11, state=?12, enrolled_at=?13, "
+      "last_seen_at=?14, clone_of=?15, cert_serial=?16, cert_expires_at=?17, "
+      "token_id=?18, last_sequence=?19, facts_hash=?20, "
+      "revocation_reason=?21 WHERE device_id=?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, d.device_id);
+  BindDeviceFields(*stmt, d, 2);
+  absl::Status s = stmt->Run();
+  if (!s.ok()) return s;
+  return ExpectOneChange(conn_, absl::StrCat("device ", d.device_id));
+}
+
+absl::Status SqliteQueries::PutLastReport(absl::string_view device_id,
+                                          uint64_t sequence,
+                                          absl::Time received_at,
+                                          const std::string& report) {
+  auto stmt = conn_->Prepare(
+      "INSERT INTO device_reports (device_id, seq, received_at, report) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(device_id) DO UPDATE SET "
+      "seq = ?2, received_at = ?3, report = ?4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id)
+      .Bind(2, static_cast<int64_t>(sequence))
+      .Bind(3, ToDb(received_at))
+      .BindBlob(4, report);
+  return stmt->Run();
+}
+
+absl::Status SqliteQueries::UpsertOperator(const OperatorRecord& o) {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "INSERT INTO operators (", kOperatorColumns,
+      ") VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET "
+      "role=?2, key_hash=?3, created_at=?4, created_by=?5, "
+      "cert_expires_at=?6"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, o.name)
+      .Bind(2, static_cast<int64_t>(o.role))
+      .BindBlob(3, o.key_hash)
+      .Bind(4, ToDb(o.created_at))
+      .Bind(5, o.created_by)
+      .Bind(6, ToDb(o.cert_expires_at));
+  return stmt->Run();
+}
+
+absl::StatusOr<AuditRecord> SqliteQueries::AppendAudit(AuditRecord entry) {
+  // Read the chain head inside the same transaction, so concurrent writers
+  // (another process creating an operator) cannot fork the chain.
+  auto head = conn_->Prepare(
+      "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (!head.ok()) return head.status();
+  absl::StatusOr<bool> row = head->Step();
+  if (!row.ok()) return row.status();
+  entry.sequence = *row ? static_cast<uint64_t>(head->Int(0)) + 1 : 1;
+  entry.previous_hash = *row ? head->Blob(1) : GenesisAuditHash();
+  // Microsecond precision is what is stored and hashed.
+  entry.time = FromDb(ToDb(entry.time));
+  entry.hash = ComputeAuditHash(entry);
+  auto stmt = conn_->Prepare(
+      "INSERT INTO audit_log (seq, time, actor, action, target, details, "
+      "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(entry.sequence))
+      .Bind(2, ToDb(entry.time))
+      .Bind(3, entry.actor)
+      .Bind(4, entry.action)
+      .Bind(5, entry.target)
+      .Bind(6, entry.details_json)
+      .BindBlob(7, entry.previous_hash)
+      .BindBlob(8, entry.hash);
+  absl::Status s = stmt->Run();
+  if (!s.ok()) return s;
+  return entry;
+}
+
+}  // namespace trellis::server

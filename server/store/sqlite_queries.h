@@ -1,0 +1,52 @@
+// StoreWriter over one SQLite connection. Used read-only by reader
+// connections and read-write by the single writer.
+#ifndef TRELLIS_SERVER_STORE_SQLITE_QUERIES_H_
+#define TRELLIS_SERVER_STORE_SQLITE_QUERIES_H_
+
+#include "server/store/sqlite_connection.h"
+#include "server/store/store.h"
+
+namespace trellis::server {
+
+class SqliteQueries : public StoreWriter {
+ public:
+  explicit SqliteQueries(SqliteConnection* conn) : conn_(conn) {}
+
+  absl::StatusOr<std::optional<TokenRecord>> GetToken(
+      absl::string_view token_id) override;
+  absl::StatusOr<std::vector<TokenRecord>> ListTokens() override;
+  absl::StatusOr<std::optional<DeviceRecord>> GetDevice(
+      absl::string_view device_id) override;
+  absl::StatusOr<std::optional<DeviceRecord>> FindDeviceByKeyHash(
+      absl::string_view key_hash) override;
+  absl::StatusOr<std::vector<DeviceRecord>> FindDevicesBySerial(
+      absl::string_view hardware_serial) override;
+  absl::StatusOr<std::vector<DeviceRecord>> ListDevices(
+      absl::string_view after_device_id, int limit) override;
+  absl::StatusOr<std::optional<std::string>> GetLastReport(
+      absl::string_view device_id) override;
+  absl::StatusOr<std::optional<OperatorRecord>> GetOperator(
+      absl::string_view name) override;
+  absl::StatusOr<std::optional<OperatorRecord>> FindOperatorByKeyHash(
+      absl::string_view key_hash) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(uint64_t after_sequence,
+                                                     int limit) override;
+
+  absl::Status InsertToken(const TokenRecord& token) override;
+  absl::Status UpdateToken(const TokenRecord& token) override;
+  absl::Status InsertDevice(const DeviceRecord& device) override;
+  absl::Status UpdateDevice(const DeviceRecord& device) override;
+  absl::Status PutLastReport(absl::string_view device_id, uint64_t sequence,
+                             absl::Time received_at,
+                             const std::string& report) override;
+  absl::Status UpsertOperator(const OperatorRecord& op) override;
+  absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) override;
+
+ private:
+  absl::StatusOr<std::vector<DeviceRecord>> QueryDevices(Statement& stmt);
+  SqliteConnection* conn_;
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_STORE_SQLITE_QUERIES_H_

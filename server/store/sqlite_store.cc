@@ -1,0 +1,144 @@
+#include "server/store/sqlite_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/util/logging.h"
+#include "server/store/migrations.h"
+#include "server/store/sqlite_queries.h"
+
+namespace trellis::server {
+
+SqliteStore::SqliteStore(SqliteStoreOptions options)
+    : options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    SqliteStoreOptions options) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
+  auto conn = SqliteConnection::Open(store->options_.path, /*read_only=*/false);
+  if (!conn.ok()) return conn.status();
+  absl::Status migrated = Migrate(**conn);
+  if (!migrated.ok()) return migrated;
+  store->writer_conn_ = *std::move(conn);
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+uint64_t SqliteStore::commit_count() const {
+  absl::MutexLock lock(&queue_mu_);
+  return commits_;
+}
+
+std::unique_ptr<SqliteConnection> SqliteStore::AcquireReader() {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  auto conn = SqliteConnection::Open(options_.path, /*read_only=*/true);
+  if (!conn.ok()) {
+    LogError("store: cannot open read connection: ", conn.status().message());
+    return nullptr;
+  }
+  return *std::move(conn);
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<SqliteConnection> conn) {
+  absl::MutexLock lock(&readers_mu_);
+  if (static_cast<int>(idle_readers_.size()) < options_.read_connections) {
+    idle_readers_.push_back(std::move(conn));
+  }
+}
+
+absl::Status SqliteStore::Read(const ReadFn& fn) {
+  std::unique_ptr<SqliteConnection> conn = AcquireReader();
+  if (conn == nullptr) {
+    return absl::UnavailableError("store: no read connection available");
+  }
+  // An explicit transaction gives fn one consistent snapshot.
+  absl::Status s = conn->Exec("BEGIN");
+  if (s.ok()) {
+    SqliteQueries queries(conn.get());
+    s = fn(queries);
+    absl::Status end = conn->Exec("COMMIT");
+    if (s.ok()) s = end;
+  }
+  ReleaseReader(std::move(conn));
+  return s;
+}
+
+void SqliteStore::Write(WriteFn fn, DoneFn done) {
+  absl::MutexLock lock(&queue_mu_);
+  if (stopping_) {
+    done(absl::UnavailableError("store is shutting down"));
+    return;
+  }
+  queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+}
+
+void SqliteStore::WriterLoop() {
+  while (true) {
+    std::vector<PendingWrite> batch;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](SqliteStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
+            return s->stopping_ || !s->queue_.empty();
+          },
+          this));
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() &&
+             static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+  }
+}
+
+void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  absl::Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (auto& w : batch) w.done(begin);
+    return;
+  }
+  SqliteQueries queries(writer_conn_.get());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    // A savepoint per function: one failure must not undo its neighbours.
+    absl::Status s = writer_conn_->Exec("SAVEPOINT w");
+    if (s.ok()) s = batch[i].fn(queries);
+    if (s.ok()) {
+      s = writer_conn_->Exec("RELEASE w");
+    } else {
+      writer_conn_->Exec("ROLLBACK TO w").IgnoreError();
+      writer_conn_->Exec("RELEASE w").IgnoreError();
+    }
+    results[i] = s;
+  }
+  absl::Status commit = writer_conn_->Exec("COMMIT");
+  if (!commit.ok()) {
+    LogError("store: commit of ", batch.size(),
+             " writes failed: ", commit.message());
+    writer_conn_->Exec("ROLLBACK").IgnoreError();
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    ++commits_;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done(commit.ok() ? results[i] : commit);
+  }
+}
+
+}  // namespace trellis::server

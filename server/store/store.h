@@ -1,0 +1,95 @@
+// The server's persistent state behind an interface: SQLite today, a
+// networked database later. Logic that must be atomic (consume a token and
+// create a device, say) runs as a write function inside the store's single
+// writer, which batches functions into one commit (group commit) and reports
+// each function's result only after that commit.
+#ifndef TRELLIS_SERVER_STORE_STORE_H_
+#define TRELLIS_SERVER_STORE_STORE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/store/records.h"
+
+namespace trellis::server {
+
+// Queries. Inside a write function they see the batch's own earlier writes.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  virtual absl::StatusOr<std::optional<TokenRecord>> GetToken(
+      absl::string_view token_id) = 0;
+  virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
+
+  virtual absl::StatusOr<std::optional<DeviceRecord>> GetDevice(
+      absl::string_view device_id) = 0;
+  // Finds the device whose current or pending key has this hash.
+  virtual absl::StatusOr<std::optional<DeviceRecord>> FindDeviceByKeyHash(
+      absl::string_view key_hash) = 0;
+  // Active, revoked and retired devices with this hardware serial.
+  virtual absl::StatusOr<std::vector<DeviceRecord>> FindDevicesBySerial(
+      absl::string_view hardware_serial) = 0;
+  // Devices ordered by (enrolled_at desc, device_id), starting after the
+  // cursor device id (empty: from the start).
+  virtual absl::StatusOr<std::vector<DeviceRecord>> ListDevices(
+      absl::string_view after_device_id, int limit) = 0;
+  // Serialized v1::PostureReport of the last check-in, if any.
+  virtual absl::StatusOr<std::optional<std::string>> GetLastReport(
+      absl::string_view device_id) = 0;
+
+  virtual absl::StatusOr<std::optional<OperatorRecord>> GetOperator(
+      absl::string_view name) = 0;
+  virtual absl::StatusOr<std::optional<OperatorRecord>>
+  FindOperatorByKeyHash(absl::string_view key_hash) = 0;
+
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(
+      uint64_t after_sequence, int limit) = 0;
+};
+
+// Mutations, available only inside a write function.
+class StoreWriter : public StoreReader {
+ public:
+  virtual absl::Status InsertToken(const TokenRecord& token) = 0;
+  // Replaces the mutable fields (uses, revoked_at) of an existing token.
+  virtual absl::Status UpdateToken(const TokenRecord& token) = 0;
+  virtual absl::Status InsertDevice(const DeviceRecord& device) = 0;
+  // Replaces every field of an existing device.
+  virtual absl::Status UpdateDevice(const DeviceRecord& device) = 0;
+  virtual absl::Status PutLastReport(absl::string_view device_id,
+                                     uint64_t sequence, absl::Time received_at,
+                                     const std::string& report) = 0;
+  virtual absl::Status UpsertOperator(const OperatorRecord& op) = 0;
+  // Appends to the hash chain; sequence, previous_hash and hash are filled
+  // in by the store. Returns the stored record.
+  virtual absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) = 0;
+};
+
+class Store {
+ public:
+  using ReadFn = std::function<absl::Status(StoreReader&)>;
+  using WriteFn = std::function<absl::Status(StoreWriter&)>;
+  using DoneFn = std::function<void(absl::Status)>;
+
+  virtual ~Store() = default;
+
+  // Runs `fn` against a consistent snapshot on a read connection.
+  virtual absl::Status Read(const ReadFn& fn) = 0;
+
+  // Queues `fn` for the writer. `done` runs (on the writer thread) after the
+  // batch holding `fn` committed, with fn's status; or with the commit's
+  // error. A failing fn rolls back only its own changes.
+  virtual void Write(WriteFn fn, DoneFn done) = 0;
+
+  // Write() and wait for it.
+  absl::Status WriteSync(WriteFn fn);
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_STORE_STORE_H_

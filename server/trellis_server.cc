@@ -1,0 +1,121 @@
+#include "server/trellis_server.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/files.h"
+#include "common/util/logging.h"
+
+namespace trellis::server {
+namespace {
+
+// "0.0.0.0:0" -> "0.0.0.0"; "[::1]:8443" -> "[::1]".
+std::string HostOf(const std::string& address) {
+  size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+bool IsWildcard(const std::string& host) {
+  return host == "0.0.0.0" || host == "[::]" || host == "::" || host.empty();
+}
+
+}  // namespace
+
+std::string DatabasePath(const std::string& state_dir) {
+  return absl::StrCat(state_dir, "/trellis.db");
+}
+
+TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
+                             std::unique_ptr<SqliteStore> store)
+    : config_(std::move(config)),
+      pki_(std::move(pki)),
+      store_(std::move(store)),
+      limiter_(config_.clock, config_.enroll_failure_limit,
+               config_.enroll_failure_window),
+      auth_(store_.get()),
+      enroller_(store_.get(), &pki_, &config_, &limiter_),
+      renewer_(store_.get(), &enroller_, config_.clock),
+      checkin_(store_.get(), &config_),
+      devices_(store_.get(), config_.clock) {}
+
+absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
+    ServerConfig config) {
+  if (config.state_dir.empty()) {
+    return absl::InvalidArgumentError("a state directory is required");
+  }
+  auto pki = LoadOrCreateServerPki(config.state_dir, config.tls_dns_names,
+                                   config.tls_ip_addresses, *config.clock);
+  if (!pki.ok()) return pki.status();
+  auto store = SqliteStore::Open({DatabasePath(config.state_dir)});
+  if (!store.ok()) return store.status();
+
+  std::unique_ptr<TrellisServer> server(
+      new TrellisServer(config, *std::move(pki), *std::move(store)));
+
+  grpc::SslServerCredentialsOptions tls(
+      // Enroll is called before a device has a certificate; every other RPC
+      // checks for one itself. A certificate that is presented must verify.
+      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.pem_root_certs = server->pki_.ca.certificate_pem();
+  // Send the CA with the leaf, so agents can pin it by fingerprint.
+  tls.pem_key_cert_pairs.push_back(
+      {server->pki_.server_key_pem,
+       absl::StrCat(server->pki_.server_cert_pem,
+                    server->pki_.ca.certificate_pem())});
+
+  server->tokens_ = std::make_unique<TokenAdmin>(
+      server->store_.get(), &server->pki_, server->config_.clock);
+  server->device_rpc_ = std::make_unique<DeviceRpc>(
+      &server->auth_, &server->enroller_, &server->renewer_,
+      &server->checkin_);
+  server->admin_rpc_ = std::make_unique<AdminRpc>(
+      server->store_.get(), &server->auth_, server->tokens_.get(),
+      &server->devices_);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen_address,
+                           grpc::SslServerCredentials(tls), &server->port_);
+  builder.SetMaxReceiveMessageSize(config.max_request_bytes);
+  builder.SetMaxSendMessageSize(16 << 20);
+  builder.RegisterService(server->device_rpc_.get());
+  builder.RegisterService(server->admin_rpc_.get());
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen_address,
+        " (address in use, or not an address of this machine?)"));
+  }
+
+  std::string host = HostOf(config.listen_address);
+  if (server->config_.advertised_address.empty()) {
+    server->config_.advertised_address =
+        absl::StrCat(IsWildcard(host) ? "localhost" : host, ":", server->port_);
+  }
+  // Tokens carry the address agents should dial, known only once bound.
+  server->tokens_->set_advertised_address(server->config_.advertised_address);
+  absl::Status written = WriteFileAtomic(
+      absl::StrCat(config.state_dir, "/server.address"),
+      absl::StrCat(server->config_.advertised_address, "\n"), 0644);
+  if (!written.ok()) return written;
+  LogInfo("server: listening on ", host, ":", server->port_, " (advertised as ",
+          server->config_.advertised_address, "), state in ",
+          config.state_dir);
+  return server;
+}
+
+void TrellisServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
+}
+
+void TrellisServer::Wait() { grpc_server_->Wait(); }
+
+TrellisServer::~TrellisServer() {
+  Shutdown();
+  grpc_server_->Wait();
+  // The store is destroyed after gRPC has stopped, so every accepted write
+  // is committed before exit.
+}
+
+}  // namespace trellis::server

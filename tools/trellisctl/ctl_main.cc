@@ -1,0 +1,489 @@
+#include "tools/trellisctl/ctl_main.h"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/identity/operator_credentials.h"
+#include "common/util/args.h"
+#include "common/util/files.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "tools/trellisctl/table_printer.h"
+#include "trellis/v1/admin_service.grpc.pb.h"
+
+namespace trellis::ctl {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: trellisctl [--credentials FILE] [--server ADDR] [--json] "
+    "COMMAND\n"
+    "\n"
+    "  whoami\n"
+    "  token create --group G --ownership corporate|personal [--uses N]\n"
+    "               [--ttl 24h] [--description TEXT]\n"
+    "  token list [--all]\n"
+    "  token revoke TOKEN_ID\n"
+    "  device list [--limit N]\n"
+    "  device show DEVICE_ID\n"
+    "  device revoke DEVICE_ID --reason TEXT\n"
+    "  audit list [--after SEQ] [--limit N]\n"
+    "  audit verify\n"
+    "\n"
+    "Credentials come from --credentials, $TRELLIS_CREDENTIALS, or\n"
+    "~/.config/trellis/credentials (see trellis-server operator create).\n";
+
+using google::protobuf::util::TimeUtil;
+
+std::string When(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()),
+                          absl::UTCTimeZone());
+}
+
+// "OWNERSHIP_CORPORATE" -> "corporate".
+std::string EnumWord(const std::string& name, absl::string_view prefix) {
+  absl::string_view v = name;
+  absl::ConsumePrefix(&v, prefix);
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(c));
+  return out;
+}
+
+std::string ToJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) {
+    return "{}";
+  }
+  return out;
+}
+
+class Ctl {
+ public:
+  Ctl(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+
+  int Run(const std::vector<std::string>& argv);
+
+ private:
+  int Usage() {
+    err_ << kUsage;
+    return 2;
+  }
+  int Refused(const grpc::Status& status) {
+    err_ << "trellisctl: " << ErrorCode(status.error_code()) << ": "
+         << status.error_message() << "\n";
+    return 1;
+  }
+  static const char* ErrorCode(grpc::StatusCode code);
+  bool Connect();
+  void Prepare(grpc::ClientContext* context) {
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(30));
+  }
+  // Prints JSON when asked, else the human rendering.
+  void Print(const google::protobuf::Message& m,
+             const std::function<std::string()>& human) {
+    out_ << (json_ ? ToJson(m) + "\n" : human());
+  }
+
+  int WhoAmI();
+  int TokenCreate();
+  int TokenList();
+  int TokenRevoke();
+  int DeviceList();
+  int DeviceShow();
+  int DeviceRevoke();
+  int AuditList();
+  int AuditVerify();
+
+  std::ostream& out_;
+  std::ostream& err_;
+  ParsedArgs args_;
+  bool json_ = false;
+  std::unique_ptr<v1::AdminService::Stub> stub_;
+};
+
+const char* Ctl::ErrorCode(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "invalid argument";
+    case grpc::StatusCode::NOT_FOUND:
+      return "not found";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "permission denied";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "not authenticated";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "refused";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "server unavailable";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "timed out";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "too much";
+    default:
+      return "error";
+  }
+}
+
+bool Ctl::Connect() {
+  std::string path = args_.Get("credentials");
+  if (path.empty()) {
+    const char* env = std::getenv("TRELLIS_CREDENTIALS");
+    const char* home = std::getenv("HOME");
+    path = env != nullptr ? env
+                          : absl::StrCat(home ? home : ".",
+                                         "/.config/trellis/credentials");
+  }
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    err_ << "trellisctl: cannot read credentials: " << text.status().message()
+         << "\n";
+    return false;
+  }
+  auto creds = identity::ParseOperatorCredentials(*text);
+  if (!creds.ok()) {
+    err_ << "trellisctl: " << path << ": " << creds.status().message() << "\n";
+    return false;
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = creds->ca_certificate_pem;
+  tls.pem_cert_chain = creds->certificate_pem;
+  tls.pem_private_key = creds->private_key_pem;
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(64 << 20);
+  std::string address = args_.Get("server", creds->server_address);
+  stub_ = v1::AdminService::NewStub(grpc::CreateCustomChannel(
+      address, grpc::SslCredentials(tls), channel_args));
+  return true;
+}
+
+int Ctl::WhoAmI() {
+  v1::WhoAmIRequest request;
+  v1::WhoAmIResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->WhoAmI(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat("operator:    ", response.operator_name(), "\n",
+                        "role:        ", EnumWord(v1::Role_Name(response.role()), "ROLE_"),
+                        "\n", "credentials: expire ",
+                        When(response.certificate_expires_at()), " UTC\n");
+  });
+  return 0;
+}
+
+std::string TokenStatusWord(v1::EnrollmentTokenInfo::Status s) {
+  return EnumWord(v1::EnrollmentTokenInfo::Status_Name(s), "STATUS_");
+}
+
+int Ctl::TokenCreate() {
+  v1::CreateEnrollmentTokenRequest request;
+  request.set_group(args_.Get("group"));
+  std::string ownership = args_.Get("ownership");
+  if (ownership == "corporate") {
+    request.set_ownership(v1::OWNERSHIP_CORPORATE);
+  } else if (ownership == "personal") {
+    request.set_ownership(v1::OWNERSHIP_PERSONAL);
+  } else {
+    err_ << "trellisctl: --ownership must be corporate or personal\n";
+    return 2;
+  }
+  auto uses = args_.GetInt("uses", 1);
+  if (!uses.ok()) {
+    err_ << "trellisctl: " << uses.status().message() << "\n";
+    return 2;
+  }
+  request.set_max_uses(static_cast<int32_t>(*uses));
+  auto ttl = ParseHumanDuration(args_.Get("ttl", "24h"));
+  if (!ttl.ok()) {
+    err_ << "trellisctl: --ttl: " << ttl.status().message() << "\n";
+    return 2;
+  }
+  request.set_ttl_seconds(absl::ToInt64Seconds(*ttl));
+  request.set_description(args_.Get("description"));
+  v1::CreateEnrollmentTokenResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->CreateEnrollmentToken(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat(
+        "Enrolment token (shown once; store it safely):\n\n  ",
+        response.token(), "\n\n", "id ", response.info().token_id(), ", group ",
+        response.info().group(), ", ", ownership, ", ",
+        response.info().max_uses(), " use(s), expires ",
+        When(response.info().expires_at()), " UTC\n");
+  });
+  return 0;
+}
+
+int Ctl::TokenList() {
+  v1::ListEnrollmentTokensRequest request;
+  request.set_include_inactive(args_.Has("all"));
+  v1::ListEnrollmentTokensResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->ListEnrollmentTokens(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    TablePrinter t({"ID", "GROUP", "OWNERSHIP", "USES", "STATUS", "EXPIRES",
+                    "CREATED BY", "DESCRIPTION"});
+    for (const auto& info : response.tokens()) {
+      t.AddRow({info.token_id(), info.group(),
+                EnumWord(v1::Ownership_Name(info.ownership()), "OWNERSHIP_"),
+                absl::StrCat(info.uses(), "/", info.max_uses()),
+                TokenStatusWord(info.status()), When(info.expires_at()),
+                info.created_by(), info.description()});
+    }
+    return t.Render();
+  });
+  return 0;
+}
+
+int Ctl::TokenRevoke() {
+  if (args_.positional.size() != 3) return Usage();
+  v1::RevokeEnrollmentTokenRequest request;
+  request.set_token_id(args_.positional[2]);
+  v1::RevokeEnrollmentTokenResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->RevokeEnrollmentToken(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat("Token ", response.info().token_id(), " revoked.\n");
+  });
+  return 0;
+}
+
+std::vector<std::string> DeviceRow(const v1::DeviceSummary& d) {
+  std::string state = EnumWord(v1::DeviceState_Name(d.state()), "DEVICE_STATE_");
+  if (d.flagged_possible_clone()) state += " (possible clone)";
+  return {d.device_id(),
+          d.hostname(),
+          EnumWord(v1::Platform_Name(d.platform()), "PLATFORM_"),
+          absl::StrCat(d.os_name(), " ", d.os_version()),
+          d.group(),
+          EnumWord(v1::Ownership_Name(d.ownership()), "OWNERSHIP_"),
+          state,
+          When(d.last_seen_at())};
+}
+
+int Ctl::DeviceList() {
+  auto limit = args_.GetInt("limit", 0);
+  if (!limit.ok()) {
+    err_ << "trellisctl: " << limit.status().message() << "\n";
+    return 2;
+  }
+  v1::ListDevicesResponse all;
+  std::string page_token;
+  // Follow pages until the end (or --limit devices).
+  do {
+    v1::ListDevicesRequest request;
+    request.set_page_size(500);
+    request.set_page_token(page_token);
+    v1::ListDevicesResponse page;
+    grpc::ClientContext context;
+    Prepare(&context);
+    grpc::Status s = stub_->ListDevices(&context, request, &page);
+    if (!s.ok()) return Refused(s);
+    for (auto& d : *page.mutable_devices()) {
+      if (*limit > 0 && all.devices_size() >= *limit) break;
+      *all.add_devices() = std::move(d);
+    }
+    page_token = page.next_page_token();
+  } while (!page_token.empty() && (*limit == 0 || all.devices_size() < *limit));
+  Print(all, [&] {
+    TablePrinter t({"DEVICE", "HOSTNAME", "PLATFORM", "OS", "GROUP",
+                    "OWNERSHIP", "STATE", "LAST SEEN"});
+    for (const auto& d : all.devices()) t.AddRow(DeviceRow(d));
+    return t.Render() + absl::StrCat(all.devices_size(), " device(s)\n");
+  });
+  return 0;
+}
+
+std::string FactValueText(const v1::FactValue& v) {
+  switch (v.value_case()) {
+    case v1::FactValue::kTextValue:
+      return v.text_value();
+    case v1::FactValue::kIntegerValue:
+      return absl::StrCat(v.integer_value());
+    case v1::FactValue::kRealValue:
+      return absl::StrCat(v.real_value());
+    case v1::FactValue::kBoolValue:
+      return v.bool_value() ? "true" : "false";
+    default:
+      return "NULL";
+  }
+}
+
+int Ctl::DeviceShow() {
+  if (args_.positional.size() != 3) return Usage();
+  v1::GetDeviceRequest request;
+  request.set_device_id(args_.positional[2]);
+  v1::GetDeviceResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->GetDevice(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    const auto& d = response.device();
+    std::vector<std::string> row = DeviceRow(d);
+    std::string out = absl::StrCat(
+        "Device:        ", d.device_id(), "\n", "Hostname:      ", d.hostname(),
+        "\n", "Serial:        ", d.hardware_serial(), "\n",
+        "Platform:      ", row[2], "\n", "OS:            ", row[3], "\n",
+        "Group:         ", d.group(), " (", row[5], ")\n",
+        "State:         ", row[6], "\n", "Enrolled:      ",
+        When(d.enrolled_at()), " UTC\n", "Last seen:     ",
+        When(d.last_seen_at()), " UTC\n", "Certificate:   expires ",
+        When(d.certificate_expires_at()), " UTC\n",
+        "Agent:         ", d.agent_version(), "\n",
+        "Check-ins:     ", response.last_checkin_sequence(), "\n");
+    if (!d.clone_of_device_id().empty()) {
+      absl::StrAppend(&out, "Possible clone of ", d.clone_of_device_id(),
+                      " (same hardware serial, different key)\n");
+    }
+    if (!response.revocation_reason().empty()) {
+      absl::StrAppend(&out, "Revoked:       ", response.revocation_reason(),
+                      "\n");
+    }
+    for (const auto& table : response.last_report().tables()) {
+      absl::StrAppend(&out, "\n[", table.name(), "]");
+      if (table.status() == v1::FactTable::STATUS_UNKNOWN) {
+        absl::StrAppend(&out, " unknown: ", table.unknown_reason(), "\n");
+        continue;
+      }
+      out += "\n";
+      for (const auto& r : table.rows()) {
+        for (int c = 0; c < table.columns_size() && c < r.values_size(); ++c) {
+          absl::StrAppend(&out, "  ", table.columns(c), ": ",
+                          FactValueText(r.values(c)), "\n");
+        }
+      }
+    }
+    return out;
+  });
+  return 0;
+}
+
+int Ctl::DeviceRevoke() {
+  if (args_.positional.size() != 3 || !args_.Has("reason")) return Usage();
+  v1::RevokeDeviceRequest request;
+  request.set_device_id(args_.positional[2]);
+  request.set_reason(args_.Get("reason"));
+  v1::RevokeDeviceResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->RevokeDevice(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat("Device ", response.device().device_id(), " (",
+                        response.device().hostname(),
+                        ") revoked; its next call will be refused.\n");
+  });
+  return 0;
+}
+
+int Ctl::AuditList() {
+  auto after = args_.GetInt("after", 0);
+  auto limit = args_.GetInt("limit", 100);
+  if (!after.ok() || !limit.ok()) {
+    err_ << "trellisctl: --after and --limit take whole numbers\n";
+    return 2;
+  }
+  v1::ListAuditEventsRequest request;
+  request.set_after_sequence(static_cast<uint64_t>(*after));
+  request.set_limit(static_cast<int32_t>(*limit));
+  v1::ListAuditEventsResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->ListAuditEvents(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    TablePrinter t({"SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "DETAILS"});
+    for (const auto& e : response.events()) {
+      t.AddRow({absl::StrCat(e.sequence()),
+                absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                                 absl::FromUnixSeconds(e.time().seconds()),
+                                 absl::UTCTimeZone()),
+                e.actor(), e.action(), e.target(), e.details_json()});
+    }
+    return t.Render();
+  });
+  return 0;
+}
+
+int Ctl::AuditVerify() {
+  v1::VerifyAuditChainRequest request;
+  v1::VerifyAuditChainResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->VerifyAuditChain(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    if (response.intact()) {
+      return absl::StrCat("Audit chain intact: ", response.entries_checked(),
+                          " entries verified.\n");
+    }
+    return absl::StrCat("Audit chain BROKEN at entry ",
+                        response.first_bad_sequence(), ": ", response.problem(),
+                        "\n");
+  });
+  return response.intact() ? 0 : 1;
+}
+
+int Ctl::Run(const std::vector<std::string>& argv) {
+  auto parsed = ParseArgs(
+      argv, {{"credentials", "server", "group", "ownership", "uses", "ttl",
+              "description", "reason", "limit", "after"},
+             {"json", "all", "help"}});
+  if (!parsed.ok()) {
+    err_ << "trellisctl: " << parsed.status().message() << "\n";
+    return 2;
+  }
+  args_ = *std::move(parsed);
+  json_ = args_.Has("json");
+  const auto& p = args_.positional;
+  if (args_.Has("help") || p.empty()) return Usage();
+  using Handler = int (Ctl::*)();
+  static const std::map<std::pair<std::string, std::string>, Handler>
+      kCommands = {
+          {{"whoami", ""}, &Ctl::WhoAmI},
+          {{"token", "create"}, &Ctl::TokenCreate},
+          {{"token", "list"}, &Ctl::TokenList},
+          {{"token", "revoke"}, &Ctl::TokenRevoke},
+          {{"device", "list"}, &Ctl::DeviceList},
+          {{"device", "show"}, &Ctl::DeviceShow},
+          {{"device", "revoke"}, &Ctl::DeviceRevoke},
+          {{"audit", "list"}, &Ctl::AuditList},
+          {{"audit", "verify"}, &Ctl::AuditVerify},
+      };
+  auto it = kCommands.find({p[0], p.size() > 1 && p[0] != "whoami" ? p[1] : ""});
+  if (it == kCommands.end()) {
+    err_ << "trellisctl: unknown command '" << p[0]
+         << (p.size() > 1 ? " " + p[1] : "") << "'\n";
+    return Usage();
+  }
+  if (!Connect()) return 1;
+  return (this->*(it->second))();
+}
+
+}  // namespace
+
+int RunCtl(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
+  Ctl ctl(out, err);
+  return ctl.Run(args);
+}
+
+}  // namespace trellis::ctl
