@@ -94,9 +94,7 @@ int Run(const ParsedArgs& args) {
   RealSystemSource system;
   RunLoop loop(
       state, &system, Clock::Real(),
-      [&](absl::Duration d) {
-        return !stop.WaitForNotificationWithTimeout(d);
-      },
+      [&](absl::Duration d) { return !stop.WaitForNotificationWithTimeout(d); },
       [&] { return uniform(rng); });
   absl::Status s = loop.Run(options);
   if (!s.ok()) return Fail(s);
@@ -111,18 +109,14 @@ int Main(int argc, char** argv) {
     return argv_list.empty() ? 2 : 0;
   }
   std::string command = argv_list[0];
-  auto args = ParseArgs({argv_list.begin() + 1, argv_list.end()},
-                        {{"token", "state-dir", "server", "interval",
-                          "max-backoff", "log-level"},
-                         {"once", "json"}});
+  auto args = ParseArgs(
+      {argv_list.begin() + 1, argv_list.end()},
+      {{"token", "state-dir", "server", "interval", "max-backoff", "log-level"},
+       {"once", "json"}});
   if (!args.ok()) return Fail(args.status());
   if (args->Has("log-level")) {
-    LogLevel level;
-    if (!ParseLogLevel(args->Get("log-level"), &level)) {
-      return Fail(absl::InvalidArgumentError(
-          "--log-level must be debug, info, warning or error"));
-    }
-    SetMinLogLevel(level);
+    absl::Status level = SetLogLevelFlag(args->Get("log-level"));
+    if (!level.ok()) return Fail(level);
   }
   if (command == "enroll") return Enroll(*args);
   if (command == "run") return Run(*args);

@@ -44,9 +44,8 @@ std::vector<std::string> SplitList(const std::string& text) {
 }
 
 int OperatorCreate(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"state-dir", "name", "role", "out", "server",
-                                "lifetime"},
-                               {}});
+  auto args = ParseArgs(
+      argv, {{"state-dir", "name", "role", "out", "server", "lifetime"}, {}});
   if (!args.ok()) return Fail(args.status());
   std::string state_dir = args->Get("state-dir");
   if (state_dir.empty() || !args->Has("name") || !args->Has("role")) {
@@ -88,11 +87,11 @@ int OperatorCreate(const std::vector<std::string>& argv) {
 }
 
 int Serve(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(
-      argv, {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
-              "device-cert-lifetime", "checkin-interval",
-              "enroll-failure-limit", "log-level"},
-             {}});
+  auto args =
+      ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
+                        "device-cert-lifetime", "checkin-interval",
+                        "enroll-failure-limit", "log-level"},
+                       {}});
   if (!args.ok()) return Fail(args.status());
   if (!args->positional.empty()) {
     std::cerr << "unexpected argument '" << args->positional[0] << "'\n"
@@ -107,7 +106,8 @@ int Serve(const std::vector<std::string>& argv) {
   }
   config.listen_address = args->Get("listen", config.listen_address);
   config.advertised_address = args->Get("advertise");
-  if (args->Has("tls-dns")) config.tls_dns_names = SplitList(args->Get("tls-dns"));
+  if (args->Has("tls-dns"))
+    config.tls_dns_names = SplitList(args->Get("tls-dns"));
   if (args->Has("tls-ip")) {
     config.tls_ip_addresses = SplitList(args->Get("tls-ip"));
   }
@@ -127,18 +127,16 @@ int Serve(const std::vector<std::string>& argv) {
       return Fail(absl::InvalidArgumentError(
           "--checkin-interval must be between 1s and 24h"));
     }
-    config.checkin_interval_seconds = static_cast<int>(absl::ToInt64Seconds(*d));
+    config.checkin_interval_seconds =
+        static_cast<int>(absl::ToInt64Seconds(*d));
   }
-  auto limit = args->GetInt("enroll-failure-limit", config.enroll_failure_limit);
+  auto limit =
+      args->GetInt("enroll-failure-limit", config.enroll_failure_limit);
   if (!limit.ok()) return Fail(limit.status());
   config.enroll_failure_limit = static_cast<int>(*limit);
   if (args->Has("log-level")) {
-    LogLevel level;
-    if (!ParseLogLevel(args->Get("log-level"), &level)) {
-      return Fail(absl::InvalidArgumentError(
-          "--log-level must be debug, info, warning or error"));
-    }
-    SetMinLogLevel(level);
+    absl::Status level = SetLogLevelFlag(args->Get("log-level"));
+    if (!level.ok()) return Fail(level);
   }
 
   // Signals are taken synchronously on a helper thread, so shutdown runs as

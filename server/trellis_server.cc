@@ -65,11 +65,10 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   server->tokens_ = std::make_unique<TokenAdmin>(
       server->store_.get(), &server->pki_, server->config_.clock);
   server->device_rpc_ = std::make_unique<DeviceRpc>(
-      &server->auth_, &server->enroller_, &server->renewer_,
-      &server->checkin_);
-  server->admin_rpc_ = std::make_unique<AdminRpc>(
-      server->store_.get(), &server->auth_, server->tokens_.get(),
-      &server->devices_);
+      &server->auth_, &server->enroller_, &server->renewer_, &server->checkin_);
+  server->admin_rpc_ =
+      std::make_unique<AdminRpc>(server->store_.get(), &server->auth_,
+                                 server->tokens_.get(), &server->devices_);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,
@@ -80,9 +79,9 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   builder.RegisterService(server->admin_rpc_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", config.listen_address,
-        " (address in use, or not an address of this machine?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen_address,
+                     " (address in use, or not an address of this machine?)"));
   }
 
   std::string host = HostOf(config.listen_address);
@@ -97,8 +96,7 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
       absl::StrCat(server->config_.advertised_address, "\n"), 0644);
   if (!written.ok()) return written;
   LogInfo("server: listening on ", host, ":", server->port_, " (advertised as ",
-          server->config_.advertised_address, "), state in ",
-          config.state_dir);
+          server->config_.advertised_address, "), state in ", config.state_dir);
   return server;
 }
 

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/facts/linux/basic_facts.h"
 #include "agent/rpc/channel.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 #include "trellis/v1/device_service.grpc.pb.h"
 
 namespace trellis::agent {
@@ -20,13 +20,12 @@ absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
   v1::CheckInRequest request;
   request.set_sequence(record->next_sequence);
   *request.mutable_report() = CollectBasicReport(system);
-  *request.mutable_report()->mutable_collected_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(
-          absl::ToUnixSeconds(clock.Now()));
+  *request.mutable_report()->mutable_collected_at() = ToProtoTime(clock.Now());
 
-  auto stub = v1::DeviceService::NewStub(MakeChannel(
-      record->server_address,
-      ChannelIdentity{identity->ca_pem, identity->cert_pem, identity->key_pem}));
+  auto stub = v1::DeviceService::NewStub(
+      MakeChannel(record->server_address,
+                  ChannelIdentity{identity->ca_pem, identity->cert_pem,
+                                  identity->key_pem}));
   v1::CheckInResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));

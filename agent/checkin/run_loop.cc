@@ -15,14 +15,14 @@ absl::Status RunLoop::Attempt(const RunOptions& options,
                               int* next_interval_seconds) {
   auto record = state_.LoadRecord();
   if (!record.ok()) return record.status();
-  auto renewed = RenewIfDue(state_, *record, clock_->Now(), options.rpc_timeout);
+  auto renewed =
+      RenewIfDue(state_, *record, clock_->Now(), options.rpc_timeout);
   if (!renewed.ok()) {
     // The current certificate still works until it expires; keep going.
     LogWarning("agent: certificate renewal failed: ",
                renewed.status().message());
   }
-  auto response =
-      CheckInOnce(state_, *system_, *clock_, options.rpc_timeout);
+  auto response = CheckInOnce(state_, *system_, *clock_, options.rpc_timeout);
   if (!response.ok()) return response.status();
   *next_interval_seconds = response->next_checkin_seconds();
   LogInfo("agent: checked in (sequence ", response->accepted_sequence(),
@@ -52,9 +52,10 @@ absl::Status RunLoop::Run(const RunOptions& options) {
       delay = backoff.AfterSuccess();
     } else {
       delay = backoff.AfterFailure();
-      LogWarning("agent: ", s.message(), "; retrying in ",
-                 absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1))),
-                 " (attempt ", backoff.consecutive_failures(), ")");
+      LogWarning(
+          "agent: ", s.message(), "; retrying in ",
+          absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1))),
+          " (attempt ", backoff.consecutive_failures(), ")");
     }
     if (options.max_attempts > 0 && attempt >= options.max_attempts) return s;
     if (!sleep_(delay)) return absl::OkStatus();

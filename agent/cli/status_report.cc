@@ -25,8 +25,8 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
                  .Build() +
              "\n";
     }
-    return absl::StrCat("Enrolled:      no\nState dir:     ", state.dir(),
-                        "\n", record.status().message(), "\n");
+    return absl::StrCat("Enrolled:      no\nState dir:     ", state.dir(), "\n",
+                        record.status().message(), "\n");
   }
   std::string cert_expiry = "unknown";
   std::string cert_problem;
@@ -66,7 +66,8 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
       "Last check-in: ", When(record->last_checkin_at), "\n",
       "Last attempt:  ", When(record->last_attempt_at), "\n",
       "Last result:   ", record->last_checkin_result, "\n");
-  if (!cert_problem.empty()) absl::StrAppend(&out, "Problem:       ", cert_problem, "\n");
+  if (!cert_problem.empty())
+    absl::StrAppend(&out, "Problem:       ", cert_problem, "\n");
   return out;
 }
 

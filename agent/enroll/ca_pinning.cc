@@ -57,17 +57,17 @@ absl::StatusOr<int> ConnectWithTimeout(const std::string& address,
   struct addrinfo* res = nullptr;
   int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
   if (rc != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot resolve ", address, ": ", gai_strerror(rc)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve ", address, ": ", gai_strerror(rc)));
   }
-  std::unique_ptr<struct addrinfo, decltype(&freeaddrinfo)> guard(
-      res, freeaddrinfo);
+  std::unique_ptr<struct addrinfo, decltype(&freeaddrinfo)> guard(res,
+                                                                  freeaddrinfo);
   std::string last_error = "no address";
   int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
   for (struct addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-                                         SOCK_CLOEXEC,
-                      ai->ai_protocol);
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                 ai->ai_protocol);
     if (fd < 0) continue;
     int c = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (c != 0 && errno == EINPROGRESS) {
@@ -129,9 +129,9 @@ absl::StatusOr<std::string> FetchServerChain(const std::string& address,
     ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
     ERR_clear_error();
     ::close(*fd);
-    return absl::UnavailableError(absl::StrCat(
-        "TLS handshake with ", address, " failed: ", buf,
-        " (is this a Trellis server?)"));
+    return absl::UnavailableError(absl::StrCat("TLS handshake with ", address,
+                                               " failed: ", buf,
+                                               " (is this a Trellis server?)"));
   }
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get());
   std::string pem;

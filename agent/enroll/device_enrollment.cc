@@ -41,9 +41,9 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
                                                 SystemSource& system,
                                                 const Clock& clock) {
   if (state.IsEnrolled()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "already enrolled (", state.dir(),
-        "); to enrol again, remove that directory first"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("already enrolled (", state.dir(),
+                     "); to enrol again, remove that directory first"));
   }
   auto token = enrollment::ParseToken(options.token);
   if (!token.ok()) return token.status();
@@ -51,8 +51,8 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
                             ? token->server_address
                             : options.server_override;
 
-  auto ca_pem = FetchPinnedCa(address, token->ca_fingerprint_sha256,
-                              options.timeout);
+  auto ca_pem =
+      FetchPinnedCa(address, token->ca_fingerprint_sha256, options.timeout);
   if (!ca_pem.ok()) return ca_pem.status();
 
   // The key is made here and never leaves the device.
@@ -77,8 +77,8 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
                                      status.error_message()));
   }
   // The server must hand back the CA we pinned and a certificate for our key.
-  auto issued_fp = crypto::CertificateFingerprintSha256(
-      response.ca_certificate_pem());
+  auto issued_fp =
+      crypto::CertificateFingerprintSha256(response.ca_certificate_pem());
   if (!issued_fp.ok() || *issued_fp != token->ca_fingerprint_sha256) {
     return absl::PermissionDeniedError(
         "the server answered with a CA other than the pinned one");
@@ -90,8 +90,8 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
         "the server issued a certificate for a key that is not ours");
   }
 
-  absl::Status saved = state.SaveIdentity(
-      keys->private_key_pem, response.certificate_pem(), *ca_pem);
+  absl::Status saved = state.SaveIdentity(keys->private_key_pem,
+                                          response.certificate_pem(), *ca_pem);
   if (!saved.ok()) return saved;
   AgentRecord record;
   record.server_address = address;

@@ -7,7 +7,8 @@
 
 namespace trellis::agent {
 
-absl::StatusOr<std::string> RealSystemSource::ReadFile(const std::string& path) {
+absl::StatusOr<std::string> RealSystemSource::ReadFile(
+    const std::string& path) {
   return trellis::ReadFile(absl::StrCat(root_, path));
 }
 

@@ -8,7 +8,8 @@
 namespace trellis::agent {
 
 bool RenewalDue(const crypto::CertificateInfo& cert, absl::Time now) {
-  absl::Time midpoint = cert.not_before + (cert.not_after - cert.not_before) / 2;
+  absl::Time midpoint =
+      cert.not_before + (cert.not_after - cert.not_before) / 2;
   return now >= midpoint;
 }
 
@@ -22,9 +23,10 @@ absl::Status RenewCertificate(const AgentState& state,
   auto csr = crypto::MakeCsr(keys->private_key_pem, "trellis-device");
   if (!csr.ok()) return csr.status();
 
-  auto stub = v1::DeviceService::NewStub(MakeChannel(
-      record.server_address,
-      ChannelIdentity{identity->ca_pem, identity->cert_pem, identity->key_pem}));
+  auto stub = v1::DeviceService::NewStub(
+      MakeChannel(record.server_address,
+                  ChannelIdentity{identity->ca_pem, identity->cert_pem,
+                                  identity->key_pem}));
   v1::RenewRequest request;
   request.set_csr_pem(*csr);
   v1::RenewResponse response;
@@ -32,9 +34,9 @@ absl::Status RenewCertificate(const AgentState& state,
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   grpc::Status status = stub->Renew(&context, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        absl::StrCat("renewal refused: ",
-                                     status.error_message()));
+    return absl::Status(
+        static_cast<absl::StatusCode>(status.error_code()),
+        absl::StrCat("renewal refused: ", status.error_message()));
   }
   auto cert = crypto::ParseCertificate(response.certificate_pem());
   if (!cert.ok()) return cert.status();
@@ -46,9 +48,8 @@ absl::Status RenewCertificate(const AgentState& state,
   absl::Status verified = crypto::VerifyIssuedBy(response.certificate_pem(),
                                                  identity->ca_pem, absl::Now());
   if (!verified.ok()) return verified;
-  absl::Status installed =
-      state.InstallRenewedIdentity(keys->private_key_pem,
-                                   response.certificate_pem());
+  absl::Status installed = state.InstallRenewedIdentity(
+      keys->private_key_pem, response.certificate_pem());
   if (!installed.ok()) return installed;
   LogInfo("agent: renewed certificate; new one expires ",
           absl::FormatTime(cert->not_after));

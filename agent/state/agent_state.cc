@@ -32,8 +32,8 @@ std::string DefaultStateDir() {
 
 std::string FormatRecord(const AgentRecord& r) {
   std::string out = absl::StrCat(
-      "# trellis-agent state; written by the agent\n", "server: ",
-      r.server_address, "\n", "device_id: ", r.device_id, "\n",
+      "# trellis-agent state; written by the agent\n",
+      "server: ", r.server_address, "\n", "device_id: ", r.device_id, "\n",
       "group: ", r.group, "\n", "ownership: ", r.ownership, "\n",
       "enrolled_at: ", Rfc3339(r.enrolled_at), "\n",
       "next_sequence: ", r.next_sequence, "\n");
@@ -68,8 +68,8 @@ absl::StatusOr<AgentRecord> ParseRecord(const std::string& text) {
     std::string key(line.substr(0, colon));
     std::string value(absl::StripAsciiWhitespace(line.substr(colon + 1)));
     auto bad = [&] {
-      return absl::DataLossError(absl::StrCat(
-          "agent.state line ", line_no, ": bad value for ", key));
+      return absl::DataLossError(
+          absl::StrCat("agent.state line ", line_no, ": bad value for ", key));
     };
     absl::Time t;
     if (key == "server") {
@@ -110,9 +110,9 @@ bool AgentState::IsEnrolled() const {
 
 absl::StatusOr<AgentRecord> AgentState::LoadRecord() const {
   if (!FileExists(RecordPath())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "this device is not enrolled (no ", RecordPath(),
-        "); run: trellis-agent enroll --token TOKEN"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("this device is not enrolled (no ", RecordPath(),
+                     "); run: trellis-agent enroll --token TOKEN"));
   }
   auto text = ReadFile(RecordPath());
   if (!text.ok()) return text.status();
@@ -149,8 +149,7 @@ absl::StatusOr<AgentState::Identity> AgentState::LoadIdentity() const {
     if (!key.ok() || !cert.ok()) continue;
     auto public_key = crypto::PublicKeyFromPrivate(*key);
     auto info = crypto::ParseCertificate(*cert);
-    if (!public_key.ok() || !info.ok() ||
-        info->public_key_pem != *public_key) {
+    if (!public_key.ok() || !info.ok() || info->public_key_pem != *public_key) {
       continue;
     }
     return Identity{*std::move(key), *std::move(cert), *std::move(ca)};

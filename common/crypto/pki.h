@@ -52,7 +52,7 @@ struct CertRequest {
   // Organisational unit, used to tell identity kinds apart:
   // "device", "operator", "gateway", "server".
   std::string organizational_unit;
-  std::vector<std::string> dns_names;  // subjectAltName DNS entries
+  std::vector<std::string> dns_names;     // subjectAltName DNS entries
   std::vector<std::string> ip_addresses;  // subjectAltName IP entries
   CertUsage usage = CertUsage::kClient;
   absl::Time not_before;
@@ -67,7 +67,7 @@ struct CertificateInfo {
   absl::Time not_before;
   absl::Time not_after;
   std::string public_key_pem;
-  std::string public_key_sha256;  // raw 32 bytes, as PublicKeySha256
+  std::string public_key_sha256;   // raw 32 bytes, as PublicKeySha256
   std::string fingerprint_sha256;  // raw 32 bytes of SHA-256(DER cert)
   bool is_ca = false;
 };

@@ -59,17 +59,17 @@ EnrollmentToken NewToken(const std::string& ca_fingerprint_sha256,
 }
 
 std::string FormatToken(const EnrollmentToken& token) {
-  return absl::StrJoin({std::string(kTokenPrefix), token.token_id,
-                        Base64UrlEncode(token.secret),
-                        Base64UrlEncode(token.ca_fingerprint_sha256),
-                        Base64UrlEncode(token.server_address)},
-                       ".");
+  return absl::StrJoin(
+      {std::string(kTokenPrefix), token.token_id, Base64UrlEncode(token.secret),
+       Base64UrlEncode(token.ca_fingerprint_sha256),
+       Base64UrlEncode(token.server_address)},
+      ".");
 }
 
 absl::StatusOr<EnrollmentToken> ParseToken(absl::string_view text) {
   // Tolerate what copy and paste adds around a token, nothing inside it.
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == ' ')) {
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
     text.remove_suffix(1);
   }
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);

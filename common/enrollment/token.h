@@ -26,9 +26,9 @@ inline constexpr size_t kSecretBytes = 32;
 
 struct EnrollmentToken {
   std::string token_id;
-  std::string secret;                  // raw bytes
-  std::string ca_fingerprint_sha256;   // raw 32 bytes
-  std::string server_address;          // host:port
+  std::string secret;                 // raw bytes
+  std::string ca_fingerprint_sha256;  // raw 32 bytes
+  std::string server_address;         // host:port
 };
 
 // Makes a fresh token with random id and secret.

@@ -29,7 +29,8 @@ std::vector<PemBlock> PemBlocks(const std::string& text) {
     size_t end = text.find(end_marker, label_end);
     if (end == std::string::npos) break;
     end += end_marker.size();
-    blocks.push_back({label, absl::StrCat(text.substr(begin, end - begin), "\n")});
+    blocks.push_back(
+        {label, absl::StrCat(text.substr(begin, end - begin), "\n")});
     pos = end;
   }
   return blocks;

@@ -22,9 +22,8 @@ absl::StatusOr<int64_t> ParsedArgs::GetInt(const std::string& name,
   if (it == values.end()) return fallback;
   int64_t v;
   if (!absl::SimpleAtoi(it->second, &v)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " needs a whole number, got '", it->second,
-                     "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, " needs a whole number, got '", it->second, "'"));
   }
   return v;
 }

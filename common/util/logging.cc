@@ -44,6 +44,16 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
   return true;
 }
 
+absl::Status SetLogLevelFlag(absl::string_view text) {
+  LogLevel level;
+  if (!ParseLogLevel(text, &level)) {
+    return absl::InvalidArgumentError(
+        "--log-level must be debug, info, warning or error");
+  }
+  SetMinLogLevel(level);
+  return absl::OkStatus();
+}
+
 void LogLine(LogLevel level, absl::string_view message) {
   if (static_cast<int>(level) < min_level.load()) return;
   std::string line = absl::StrCat(

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -16,6 +17,8 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 void SetMinLogLevel(LogLevel level);
 // Parses "debug", "info", "warning", "error"; false when unknown.
 bool ParseLogLevel(absl::string_view text, LogLevel* level);
+// Applies a --log-level value; InvalidArgument naming the choices.
+absl::Status SetLogLevelFlag(absl::string_view text);
 void LogLine(LogLevel level, absl::string_view message);
 
 template <typename... Args>

@@ -1,7 +1,7 @@
 #include "server/audit/audit_admin.h"
 
 #include "common/util/encoding.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 
 namespace trellis::server {
 
@@ -18,9 +18,7 @@ absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
     for (const AuditRecord& a : *entries) {
       v1::AuditEvent* e = response.add_events();
       e->set_sequence(a.sequence);
-      *e->mutable_time() =
-          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-              absl::ToUnixMicros(a.time));
+      *e->mutable_time() = ToProtoTime(a.time);
       e->set_actor(a.actor);
       e->set_action(a.action);
       e->set_target(a.target);

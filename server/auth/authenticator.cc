@@ -43,6 +43,17 @@ absl::Status CheckPermission(v1::Role role, Permission permission) {
       "role ", RoleName(role), " may not do this; it needs role ", needed));
 }
 
+absl::StatusOr<DeviceRecord> RequireActiveDevice(StoreReader& reader,
+                                                 const std::string& device_id) {
+  auto device = reader.GetDevice(device_id);
+  if (!device.ok()) return device.status();
+  if (!device->has_value() || (*device)->state != v1::DEVICE_STATE_ACTIVE) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("device ", device_id, " is no longer active"));
+  }
+  return **std::move(device);
+}
+
 void PromotePendingKey(DeviceRecord& device) {
   if (device.pending_key_hash.empty()) return;
   device.key_hash = device.pending_key_hash;
@@ -75,10 +86,10 @@ absl::StatusOr<AuthenticatedDevice> Authenticator::AuthenticateDevice(
         "the client certificate does not belong to an enrolled device");
   }
   if (result.device.state != v1::DEVICE_STATE_ACTIVE) {
-    std::string why = result.device.revocation_reason.empty()
-                          ? ""
-                          : absl::StrCat(" (", result.device.revocation_reason,
-                                         ")");
+    std::string why =
+        result.device.revocation_reason.empty()
+            ? ""
+            : absl::StrCat(" (", result.device.revocation_reason, ")");
     return absl::PermissionDeniedError(
         absl::StrCat("device ", result.device.device_id, " is ",
                      DeviceStateName(result.device.state), why,

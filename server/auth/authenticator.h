@@ -42,6 +42,11 @@ class Authenticator {
   Store* store_;
 };
 
+// Re-reads a device inside a write: PermissionDenied if it is gone or no
+// longer active (revoked while its call was queued).
+absl::StatusOr<DeviceRecord> RequireActiveDevice(StoreReader& reader,
+                                                 const std::string& device_id);
+
 // Folds a renewed key in: the pending key becomes the current one.
 void PromotePendingKey(DeviceRecord& device);
 

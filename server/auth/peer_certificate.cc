@@ -12,8 +12,8 @@ absl::StatusOr<crypto::CertificateInfo> PeerCertificate(
     return absl::UnauthenticatedError(
         "this call needs a client certificate issued by this server");
   }
-  auto info =
-      crypto::ParseCertificate(std::string(pem.front().data(), pem.front().size()));
+  auto info = crypto::ParseCertificate(
+      std::string(pem.front().data(), pem.front().size()));
   if (!info.ok()) {
     return absl::UnauthenticatedError(absl::StrCat(
         "client certificate cannot be read: ", info.status().message()));

@@ -3,14 +3,12 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "server/store/reply_after_commit.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 #include "server/checkin/report_validation.h"
+#include "server/store/reply_after_commit.h"
 
 namespace trellis::server {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 // Pulls a text column from the first row of a fact table, if present.
 std::string FirstRowText(const v1::PostureReport& report,
@@ -42,8 +40,7 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
   }
   auto response = std::make_shared<v1::CheckInResponse>();
   const absl::Time now = config_->clock->Now();
-  *response->mutable_server_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *response->mutable_server_time() = ToProtoTime(now);
   response->set_next_checkin_seconds(config_->checkin_interval_seconds);
   response->set_device_state(v1::DEVICE_STATE_ACTIVE);
 
@@ -68,14 +65,9 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
 
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {
-        auto current = w.GetDevice(device_id);
+        auto current = RequireActiveDevice(w, device_id);
         if (!current.ok()) return current.status();
-        if (!current->has_value() ||
-            (*current)->state != v1::DEVICE_STATE_ACTIVE) {
-          return absl::PermissionDeniedError(
-              absl::StrCat("device ", device_id, " is no longer active"));
-        }
-        DeviceRecord d = **current;
+        DeviceRecord d = *std::move(current);
         bool changed_key = promote && !d.pending_key_hash.empty();
         if (promote) PromotePendingKey(d);
         if (sequence <= d.last_sequence) {

@@ -30,16 +30,16 @@ absl::Status ValidateReport(const v1::PostureReport& report,
     return absl::InvalidArgumentError("report.platform is not known");
   }
   if (report.tables_size() > limits.max_tables) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "report has ", report.tables_size(), " tables, at most ",
-        limits.max_tables));
+    return absl::InvalidArgumentError(
+        absl::StrCat("report has ", report.tables_size(), " tables, at most ",
+                     limits.max_tables));
   }
   absl::flat_hash_set<std::string> names;
   for (const v1::FactTable& table : report.tables()) {
     if (!IsIdentifier(table.name())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "report table name '", table.name().substr(0, 64),
-          "' is not a valid name ([a-z_][a-z0-9_]*, at most 64)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("report table name '", table.name().substr(0, 64),
+                       "' is not a valid name ([a-z_][a-z0-9_]*, at most 64)"));
     }
     const std::string where = absl::StrCat("table ", table.name());
     if (!names.insert(table.name()).second) {
@@ -59,7 +59,8 @@ absl::Status ValidateReport(const v1::PostureReport& report,
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": an UNKNOWN table must not carry rows"));
     }
-    if (table.columns_size() == 0 || table.columns_size() > limits.max_columns) {
+    if (table.columns_size() == 0 ||
+        table.columns_size() > limits.max_columns) {
       if (table.status() == v1::FactTable::STATUS_OK) {
         return absl::InvalidArgumentError(absl::StrCat(
             where, ": needs 1 to ", limits.max_columns, " columns"));
@@ -68,22 +69,22 @@ absl::Status ValidateReport(const v1::PostureReport& report,
     absl::flat_hash_set<std::string> columns;
     for (const std::string& column : table.columns()) {
       if (!IsIdentifier(column) || !columns.insert(column).second) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ": column '", column.substr(0, 64),
-            "' is not a valid, unique column name"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": column '", column.substr(0, 64),
+                         "' is not a valid, unique column name"));
       }
     }
     if (table.rows_size() > limits.max_rows_per_table) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, " has ", table.rows_size(), " rows, at most ",
-          limits.max_rows_per_table));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " has ", table.rows_size(), " rows, at most ",
+                       limits.max_rows_per_table));
     }
     for (int r = 0; r < table.rows_size(); ++r) {
       const v1::FactRow& row = table.rows(r);
       if (row.values_size() != table.columns_size()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, " row ", r, " has ", row.values_size(), " values for ",
-            table.columns_size(), " columns"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, " row ", r, " has ", row.values_size(),
+                         " values for ", table.columns_size(), " columns"));
       }
       for (int c = 0; c < row.values_size(); ++c) {
         const v1::FactValue& v = row.values(c);

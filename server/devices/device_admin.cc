@@ -5,19 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
 #include "common/util/json.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 #include "server/auth/authenticator.h"
 #include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
 namespace trellis::server {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
-}
 
 absl::Status CheckDeviceId(const std::string& device_id) {
   if (!identity::IsValidDeviceId(device_id)) {
@@ -40,11 +34,11 @@ v1::DeviceSummary DeviceAdmin::ToSummary(const DeviceRecord& d) {
   s.set_group(d.group);
   s.set_ownership(d.ownership);
   s.set_state(d.state);
-  *s.mutable_enrolled_at() = ToProto(d.enrolled_at);
-  if (d.last_seen_at) *s.mutable_last_seen_at() = ToProto(*d.last_seen_at);
+  *s.mutable_enrolled_at() = ToProtoTime(d.enrolled_at);
+  if (d.last_seen_at) *s.mutable_last_seen_at() = ToProtoTime(*d.last_seen_at);
   s.set_flagged_possible_clone(!d.clone_of_device_id.empty());
   s.set_clone_of_device_id(d.clone_of_device_id);
-  *s.mutable_certificate_expires_at() = ToProto(d.cert_expires_at);
+  *s.mutable_certificate_expires_at() = ToProtoTime(d.cert_expires_at);
   s.set_agent_version(d.agent_version);
   return s;
 }

@@ -6,23 +6,24 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "server/store/store.h"
 #include "common/util/clock.h"
+#include "server/store/store.h"
 #include "trellis/v1/admin_service.pb.h"
 
 namespace trellis::server {
 
 class DeviceAdmin {
  public:
-  DeviceAdmin(Store* store, const Clock* clock) : store_(store), clock_(clock) {}
+  DeviceAdmin(Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
 
   absl::StatusOr<v1::ListDevicesResponse> List(
       const v1::ListDevicesRequest& request);
   absl::StatusOr<v1::GetDeviceResponse> Get(
       const v1::GetDeviceRequest& request);
-  void Revoke(const std::string& actor, const v1::RevokeDeviceRequest& request,
-              std::function<void(absl::StatusOr<v1::RevokeDeviceResponse>)>
-                  done);
+  void Revoke(
+      const std::string& actor, const v1::RevokeDeviceRequest& request,
+      std::function<void(absl::StatusOr<v1::RevokeDeviceResponse>)> done);
 
   static v1::DeviceSummary ToSummary(const DeviceRecord& device);
 

@@ -8,13 +8,11 @@
 #include "common/identity/device_id.h"
 #include "common/util/json.h"
 #include "common/util/logging.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 #include "server/validation/fields.h"
 
 namespace trellis::server {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 // Tolerates device clocks a little behind the server's.
 constexpr absl::Duration kBackdate = absl::Minutes(5);
@@ -39,11 +37,11 @@ absl::Status CheckTokenUsable(const std::optional<TokenRecord>& token,
                      " was revoked; ask IT for a new one"));
   }
   if (now >= token->expires_at) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "enrolment token ", token->token_id, " expired at ",
-        absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", token->expires_at,
-                         absl::UTCTimeZone()),
-        "; ask IT for a new one"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("enrolment token ", token->token_id, " expired at ",
+                     absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                                      token->expires_at, absl::UTCTimeZone()),
+                     "; ask IT for a new one"));
   }
   if (token->uses >= token->max_uses) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -65,8 +63,7 @@ absl::Status ValidateDescription(const v1::DeviceDescription& d) {
                         128),
         std::make_tuple("description.os_name", &d.os_name(), 128),
         std::make_tuple("description.os_version", &d.os_version(), 128),
-        std::make_tuple("description.agent_version", &d.agent_version(),
-                        64)}) {
+        std::make_tuple("description.agent_version", &d.agent_version(), 64)}) {
     absl::Status s = CheckText(name, *value, max);
     if (!s.ok()) return s;
   }
@@ -131,8 +128,7 @@ void Enroller::Enroll(const v1::EnrollRequest& request,
   response->set_device_id(device_id);
   response->set_certificate_pem(*cert_pem);
   response->set_ca_certificate_pem(pki_->ca.certificate_pem());
-  *response->mutable_certificate_expires_at() =
-      TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(cert->not_after));
+  *response->mutable_certificate_expires_at() = ToProtoTime(cert->not_after);
   response->set_checkin_interval_seconds(config_->checkin_interval_seconds);
 
   std::string secret_hash = enrollment::HashSecret(token->secret);
@@ -153,9 +149,9 @@ void Enroller::Enroll(const v1::EnrollRequest& request,
         auto existing = w.FindDeviceByKeyHash(hash);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "this key is already enrolled as device ", device_id,
-              "; make a new key to enrol again"));
+          return absl::AlreadyExistsError(
+              absl::StrCat("this key is already enrolled as device ", device_id,
+                           "; make a new key to enrol again"));
         }
         DeviceRecord d;
         d.device_id = device_id;

@@ -3,10 +3,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "server/store/reply_after_commit.h"
 #include "common/util/json.h"
+#include "common/util/proto_time.h"
 #include "common/util/time_format.h"
-#include "google/protobuf/util/time_util.h"
+#include "server/store/reply_after_commit.h"
 
 namespace trellis::server {
 
@@ -52,19 +52,12 @@ void Renewer::Renew(const AuthenticatedDevice& caller,
   absl::Time expiry = cert->not_after;
   auto response = std::make_shared<v1::RenewResponse>();
   response->set_certificate_pem(*cert_pem);
-  *response->mutable_certificate_expires_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(
-          absl::ToUnixSeconds(expiry));
+  *response->mutable_certificate_expires_at() = ToProtoTime(expiry);
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {
-        auto current = w.GetDevice(device_id);
+        auto current = RequireActiveDevice(w, device_id);
         if (!current.ok()) return current.status();
-        if (!current->has_value() ||
-            (*current)->state != v1::DEVICE_STATE_ACTIVE) {
-          return absl::PermissionDeniedError(
-              absl::StrCat("device ", device_id, " is no longer active"));
-        }
-        DeviceRecord d = **current;
+        DeviceRecord d = *std::move(current);
         if (promote) PromotePendingKey(d);
         d.pending_key_hash = new_hash;
         d.cert_serial_hex = serial;

@@ -19,8 +19,8 @@ class Renewer {
   Renewer(Store* store, const Enroller* enroller, const Clock* clock)
       : store_(store), enroller_(enroller), clock_(clock) {}
 
-  void Renew(const AuthenticatedDevice& caller,
-             const v1::RenewRequest& request, Done done);
+  void Renew(const AuthenticatedDevice& caller, const v1::RenewRequest& request,
+             Done done);
 
  private:
   Store* store_;

@@ -3,25 +3,19 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "server/store/reply_after_commit.h"
 #include "common/enrollment/token.h"
 #include "common/util/json.h"
+#include "common/util/proto_time.h"
 #include "common/util/time_format.h"
-#include "google/protobuf/util/time_util.h"
+#include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
 namespace trellis::server {
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
 constexpr int kMaxUses = 100000;
 constexpr absl::Duration kMinTtl = absl::Minutes(1);
 constexpr absl::Duration kMaxTtl = absl::Hours(24 * 365);
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
-}
 
 AuditRecord TokenAudit(const std::string& actor, const char* action,
                        const std::string& token_id, absl::Time now,
@@ -45,8 +39,8 @@ v1::EnrollmentTokenInfo TokenAdmin::ToInfo(const TokenRecord& t,
   info.set_ownership(t.ownership);
   info.set_max_uses(t.max_uses);
   info.set_uses(t.uses);
-  *info.mutable_created_at() = ToProto(t.created_at);
-  *info.mutable_expires_at() = ToProto(t.expires_at);
+  *info.mutable_created_at() = ToProtoTime(t.created_at);
+  *info.mutable_expires_at() = ToProtoTime(t.expires_at);
   info.set_created_by(t.created_by);
   info.set_description(t.description);
   if (t.revoked_at) {
@@ -69,8 +63,7 @@ void TokenAdmin::Create(
   if (s.ok()) s = CheckText("description", request.description(), 256);
   if (s.ok() && request.ownership() != v1::OWNERSHIP_CORPORATE &&
       request.ownership() != v1::OWNERSHIP_PERSONAL) {
-    s = absl::InvalidArgumentError(
-        "ownership must be corporate or personal");
+    s = absl::InvalidArgumentError("ownership must be corporate or personal");
   }
   if (s.ok() && (request.max_uses() < 1 || request.max_uses() > kMaxUses)) {
     s = absl::InvalidArgumentError(
@@ -116,8 +109,9 @@ void TokenAdmin::Create(
                 actor, "token.create", record.token_id, now,
                 JsonObject()
                     .Add("group", record.group)
-                    .Add("ownership",
-                         record.ownership == v1::OWNERSHIP_PERSONAL ? "personal" : "corporate")
+                    .Add("ownership", record.ownership == v1::OWNERSHIP_PERSONAL
+                                          ? "personal"
+                                          : "corporate")
                     .Add("max_uses", int64_t{record.max_uses})
                     .Add("expires_at", Rfc3339(record.expires_at))
                     .Build()))
@@ -172,10 +166,10 @@ void TokenAdmin::Revoke(
           t.revoked_at = now;
           absl::Status s = w.UpdateToken(t);
           if (!s.ok()) return s;
-          s = w.AppendAudit(TokenAudit(actor, "token.revoke", token_id, now,
-                                       JsonObject()
-                                           .Add("uses", int64_t{t.uses})
-                                           .Build()))
+          s = w
+                  .AppendAudit(TokenAudit(
+                      actor, "token.revoke", token_id, now,
+                      JsonObject().Add("uses", int64_t{t.uses}).Build()))
                   .status();
           if (!s.ok()) return s;
         }

@@ -24,18 +24,16 @@ class TokenAdmin {
     advertised_address_ = std::move(address);
   }
 
-  void Create(const std::string& actor,
-              const v1::CreateEnrollmentTokenRequest& request,
-              std::function<void(
-                  absl::StatusOr<v1::CreateEnrollmentTokenResponse>)>
-                  done);
+  void Create(
+      const std::string& actor, const v1::CreateEnrollmentTokenRequest& request,
+      std::function<void(absl::StatusOr<v1::CreateEnrollmentTokenResponse>)>
+          done);
   absl::StatusOr<v1::ListEnrollmentTokensResponse> List(
       const v1::ListEnrollmentTokensRequest& request);
-  void Revoke(const std::string& actor,
-              const v1::RevokeEnrollmentTokenRequest& request,
-              std::function<void(
-                  absl::StatusOr<v1::RevokeEnrollmentTokenResponse>)>
-                  done);
+  void Revoke(
+      const std::string& actor, const v1::RevokeEnrollmentTokenRequest& request,
+      std::function<void(absl::StatusOr<v1::RevokeEnrollmentTokenResponse>)>
+          done);
 
   // The token's state as an admin sees it at `now`.
   static v1::EnrollmentTokenInfo ToInfo(const TokenRecord& token,

@@ -49,9 +49,8 @@ absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
     }
     return ca;
   }
-  auto ca = crypto::CertificateAuthority::Create("Trellis device CA",
-                                                 clock.Now() - kBackdate,
-                                                 kCaLifetime);
+  auto ca = crypto::CertificateAuthority::Create(
+      "Trellis device CA", clock.Now() - kBackdate, kCaLifetime);
   if (!ca.ok()) return ca.status();
   absl::Status s = WriteFileAtomic(key_path, ca->private_key_pem(), 0600);
   if (s.ok()) s = WriteFileAtomic(cert_path, ca->certificate_pem(), 0644);
@@ -78,7 +77,8 @@ absl::StatusOr<ServerPki> LoadOrCreateServerPki(
   if (!dir_ok.ok()) return dir_ok;
   auto ca = LoadOrCreateCa(state_dir, clock);
   if (!ca.ok()) return ca.status();
-  auto fingerprint = crypto::CertificateFingerprintSha256(ca->certificate_pem());
+  auto fingerprint =
+      crypto::CertificateFingerprintSha256(ca->certificate_pem());
   if (!fingerprint.ok()) return fingerprint.status();
 
   std::string cert_path = PathIn(state_dir, "server.crt");

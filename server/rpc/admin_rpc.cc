@@ -1,7 +1,7 @@
 #include "server/rpc/admin_rpc.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/util/proto_time.h"
 #include "server/audit/audit_admin.h"
 #include "server/rpc/unary_reply.h"
 
@@ -31,9 +31,7 @@ grpc::ServerUnaryReactor* AdminRpc::WhoAmI(grpc::CallbackServerContext* context,
   v1::WhoAmIResponse out;
   out.set_operator_name(op->name);
   out.set_role(op->role);
-  *out.mutable_certificate_expires_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(
-          absl::ToUnixSeconds(op->cert_expires_at));
+  *out.mutable_certificate_expires_at() = ToProtoTime(op->cert_expires_at);
   return FinishNow(context, response, absl::StatusOr<v1::WhoAmIResponse>(out));
 }
 
@@ -101,7 +99,8 @@ grpc::ServerUnaryReactor* AdminRpc::ListAuditEvents(
     v1::ListAuditEventsResponse* response) {
   auto op = Authorize(context, Permission::kRead);
   if (!op.ok()) return FinishWithError(context, op.status());
-  return FinishNow(context, response, server::ListAuditEvents(*store_, *request));
+  return FinishNow(context, response,
+                   server::ListAuditEvents(*store_, *request));
 }
 
 grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(

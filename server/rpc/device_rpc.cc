@@ -14,9 +14,9 @@ grpc::ServerUnaryReactor* DeviceRpc::Enroll(
   return reactor;
 }
 
-grpc::ServerUnaryReactor* DeviceRpc::Renew(
-    grpc::CallbackServerContext* context, const v1::RenewRequest* request,
-    v1::RenewResponse* response) {
+grpc::ServerUnaryReactor* DeviceRpc::Renew(grpc::CallbackServerContext* context,
+                                           const v1::RenewRequest* request,
+                                           v1::RenewResponse* response) {
   auto caller = auth_->AuthenticateDevice(*context->auth_context());
   if (!caller.ok()) return FinishWithError(context, caller.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

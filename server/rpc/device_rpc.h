@@ -14,7 +14,10 @@ class DeviceRpc final : public v1::DeviceService::CallbackService {
  public:
   DeviceRpc(Authenticator* auth, Enroller* enroller, Renewer* renewer,
             CheckInHandler* checkin)
-      : auth_(auth), enroller_(enroller), renewer_(renewer), checkin_(checkin) {}
+      : auth_(auth),
+        enroller_(enroller),
+        renewer_(renewer),
+        checkin_(checkin) {}
 
   grpc::ServerUnaryReactor* Enroll(grpc::CallbackServerContext* context,
                                    const v1::EnrollRequest* request,

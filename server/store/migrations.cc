@@ -80,7 +80,9 @@ CREATE INDEX devices_by_enrolment ON devices(enrolled_at DESC, device_id);
   return *migrations;
 }
 
-int LatestSchemaVersion() { return static_cast<int>(SchemaMigrations().size()); }
+int LatestSchemaVersion() {
+  return static_cast<int>(SchemaMigrations().size());
+}
 
 absl::StatusOr<int> SchemaVersion(SqliteConnection& conn) {
   absl::StatusOr<Statement> stmt = conn.Prepare("PRAGMA user_version");
@@ -96,10 +98,10 @@ absl::Status Migrate(SqliteConnection& conn, int target) {
   absl::StatusOr<int> current = SchemaVersion(conn);
   if (!current.ok()) return current.status();
   if (*current > LatestSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database schema version ", *current,
-        " is newer than this trellis-server supports (",
-        LatestSchemaVersion(), "); upgrade trellis-server"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("database schema version ", *current,
+                     " is newer than this trellis-server supports (",
+                     LatestSchemaVersion(), "); upgrade trellis-server"));
   }
   for (int v = *current; v < target; ++v) {
     absl::Status s = conn.Exec("BEGIN IMMEDIATE");

@@ -15,14 +15,14 @@ template <typename Response>
 Store::DoneFn ReplyAfterCommit(
     std::shared_ptr<Response> response,
     std::function<void(absl::StatusOr<Response>)> done) {
-  return [response = std::move(response),
-          done = std::move(done)](absl::Status s) {
-    if (s.ok()) {
-      done(std::move(*response));
-    } else {
-      done(std::move(s));
-    }
-  };
+  return
+      [response = std::move(response), done = std::move(done)](absl::Status s) {
+        if (s.ok()) {
+          done(std::move(*response));
+        } else {
+          done(std::move(s));
+        }
+      };
 }
 
 }  // namespace trellis::server

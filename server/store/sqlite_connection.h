@@ -23,8 +23,7 @@ class Statement {
  public:
   Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
   ~Statement();
-  Statement(Statement&& other) noexcept
-      : stmt_(other.stmt_), db_(other.db_) {
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) {
     other.stmt_ = nullptr;
   }
   Statement(const Statement&) = delete;

@@ -167,9 +167,9 @@ absl::StatusOr<std::optional<DeviceRecord>> SqliteQueries::GetDevice(
 
 absl::StatusOr<std::optional<DeviceRecord>> SqliteQueries::FindDeviceByKeyHash(
     absl::string_view key_hash) {
-  auto stmt = conn_->Prepare(
-      absl::StrCat("SELECT ", kDeviceColumns,
-                   " FROM devices WHERE key_hash = ?1 OR pending_key_hash = ?1"));
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kDeviceColumns,
+      " FROM devices WHERE key_hash = ?1 OR pending_key_hash = ?1"));
   if (!stmt.ok()) return stmt.status();
   stmt->BindBlob(1, key_hash);
   return FirstRow<DeviceRecord>(*stmt, DeviceFromRow);
@@ -203,8 +203,8 @@ absl::StatusOr<std::vector<DeviceRecord>> SqliteQueries::ListDevices(
 
 absl::StatusOr<std::optional<std::string>> SqliteQueries::GetLastReport(
     absl::string_view device_id) {
-  auto stmt = conn_->Prepare(
-      "SELECT report FROM device_reports WHERE device_id = ?");
+  auto stmt =
+      conn_->Prepare("SELECT report FROM device_reports WHERE device_id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, device_id);
   return FirstRow<std::string>(*stmt,

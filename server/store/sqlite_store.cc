@@ -77,12 +77,15 @@ absl::Status SqliteStore::Read(const ReadFn& fn) {
 }
 
 void SqliteStore::Write(WriteFn fn, DoneFn done) {
-  absl::MutexLock lock(&queue_mu_);
-  if (stopping_) {
-    done(absl::UnavailableError("store is shutting down"));
-    return;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+      return;
+    }
   }
-  queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+  // Outside the lock: `done` may itself call into the store.
+  done(absl::UnavailableError("store is shutting down"));
 }
 
 void SqliteStore::WriterLoop() {

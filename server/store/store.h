@@ -45,8 +45,8 @@ class StoreReader {
 
   virtual absl::StatusOr<std::optional<OperatorRecord>> GetOperator(
       absl::string_view name) = 0;
-  virtual absl::StatusOr<std::optional<OperatorRecord>>
-  FindOperatorByKeyHash(absl::string_view key_hash) = 0;
+  virtual absl::StatusOr<std::optional<OperatorRecord>> FindOperatorByKeyHash(
+      absl::string_view key_hash) = 0;
 
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(
       uint64_t after_sequence, int limit) = 0;

@@ -11,9 +11,9 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
     return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   }
   if (value.size() > max_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is too long (", value.size(), " bytes, at most ", max_bytes,
-        ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is too long (", value.size(), " bytes, at most ",
+                     max_bytes, ")"));
   }
   for (char c : value) {
     unsigned char u = static_cast<unsigned char>(c);

@@ -16,7 +16,7 @@ class AccessControlTest : public IntegrationTest {
   void SetUp() override { StartServer(); }
 
   std::unique_ptr<v1::AdminService::Stub> AdminStub(const std::string& cert,
-                                                   const std::string& key) {
+                                                    const std::string& key) {
     return v1::AdminService::NewStub(agent::MakeChannel(
         address(), agent::ChannelIdentity{CaPem(), cert, key}));
   }
@@ -44,9 +44,9 @@ TEST_F(AccessControlTest, DeviceCallsWithoutClientCertificateAreRefused) {
 
   v1::WhoAmIResponse who;
   grpc::ClientContext c3;
-  EXPECT_EQ(AdminStub("", "")->WhoAmI(&c3, v1::WhoAmIRequest(), &who)
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      AdminStub("", "")->WhoAmI(&c3, v1::WhoAmIRequest(), &who).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AccessControlTest, CertificateFromAnotherCaIsRefused) {
@@ -97,9 +97,9 @@ TEST_F(AccessControlTest, DeviceCertificateCannotUseAdminApi) {
   auto identity = state->LoadIdentity();
   v1::ListDevicesResponse devices;
   grpc::ClientContext context;
-  grpc::Status s = AdminStub(identity->cert_pem, identity->key_pem)
-                       ->ListDevices(&context, v1::ListDevicesRequest(),
-                                     &devices);
+  grpc::Status s =
+      AdminStub(identity->cert_pem, identity->key_pem)
+          ->ListDevices(&context, v1::ListDevicesRequest(), &devices);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(s.error_message(), HasSubstr("operator certificate"));
 }
@@ -121,8 +121,8 @@ TEST_F(AccessControlTest, RolesAreEnforcedPerRpc) {
     EXPECT_EQ(Ctl(creds, {"token", "list"}).exit_code, 0);
     EXPECT_EQ(Ctl(creds, {"audit", "list"}).exit_code, 0);
 
-    CtlResult create = Ctl(creds, {"token", "create", "--group", "g",
-                                   "--ownership", "corporate"});
+    CtlResult create = Ctl(
+        creds, {"token", "create", "--group", "g", "--ownership", "corporate"});
     EXPECT_EQ(create.exit_code, 1);
     EXPECT_THAT(create.err, HasSubstr("permission denied"));
     EXPECT_THAT(create.err, HasSubstr("needs role admin"));

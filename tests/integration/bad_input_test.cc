@@ -104,13 +104,13 @@ TEST_F(BadInputTest, MissingAndOverlongFieldsAreNamed) {
       Ctl(admin_credentials_, {"token", "create", "--ownership", "corporate"});
   EXPECT_EQ(no_group.exit_code, 1);
   EXPECT_THAT(no_group.err, HasSubstr("group"));
-  CtlResult bad_uses = Ctl(admin_credentials_,
-                           {"token", "create", "--group", "g", "--ownership",
-                            "corporate", "--uses", "0"});
+  CtlResult bad_uses =
+      Ctl(admin_credentials_, {"token", "create", "--group", "g", "--ownership",
+                               "corporate", "--uses", "0"});
   EXPECT_THAT(bad_uses.err, HasSubstr("max_uses"));
-  CtlResult bad_ttl = Ctl(admin_credentials_,
-                          {"token", "create", "--group", "g", "--ownership",
-                           "corporate", "--ttl", "5s"});
+  CtlResult bad_ttl =
+      Ctl(admin_credentials_, {"token", "create", "--group", "g", "--ownership",
+                               "corporate", "--ttl", "5s"});
   EXPECT_THAT(bad_ttl.err, HasSubstr("ttl_seconds"));
   CtlResult bad_id = Ctl(admin_credentials_, {"device", "show", "../../etc"});
   EXPECT_EQ(bad_id.exit_code, 1);
@@ -192,8 +192,8 @@ TEST_F(BadInputTest, OversizedMessageIsRefusedAndServerKeepsServing) {
   tls.pem_private_key = identity->key_pem;
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);
-  auto stub = v1::DeviceService::NewStub(grpc::CreateCustomChannel(
-      address(), grpc::SslCredentials(tls), args));
+  auto stub = v1::DeviceService::NewStub(
+      grpc::CreateCustomChannel(address(), grpc::SslCredentials(tls), args));
   v1::CheckInResponse response;
   grpc::ClientContext context;
   grpc::Status s = stub->CheckIn(&context, huge, &response);

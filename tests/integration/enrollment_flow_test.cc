@@ -42,14 +42,15 @@ TEST_F(EnrollmentFlowTest, EnrolCheckInListRevokeRefused) {
   EXPECT_THAT(list.out, HasSubstr("active"));
   EXPECT_THAT(list.out, HasSubstr("Debian GNU/Linux 12"));
 
-  CtlResult show = Ctl(admin_credentials_, {"device", "show", record->device_id});
+  CtlResult show =
+      Ctl(admin_credentials_, {"device", "show", record->device_id});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_THAT(show.out, HasSubstr("kernel_release: 6.1.0-test"));
   EXPECT_THAT(show.out, HasSubstr("hardware_vendor: Framework"));
 
-  CtlResult revoke = Ctl(admin_credentials_, {"device", "revoke",
-                                              record->device_id, "--reason",
-                                              "laptop reported stolen"});
+  CtlResult revoke =
+      Ctl(admin_credentials_, {"device", "revoke", record->device_id,
+                               "--reason", "laptop reported stolen"});
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
 
   auto refused = CheckIn(*state);
@@ -58,9 +59,9 @@ TEST_F(EnrollmentFlowTest, EnrolCheckInListRevokeRefused) {
   EXPECT_THAT(refused.status().message(), HasSubstr("revoked"));
   EXPECT_THAT(refused.status().message(), HasSubstr("laptop reported stolen"));
 
-  CtlResult again = Ctl(admin_credentials_, {"device", "revoke",
-                                             record->device_id, "--reason",
-                                             "twice"});
+  CtlResult again =
+      Ctl(admin_credentials_,
+          {"device", "revoke", record->device_id, "--reason", "twice"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("already revoked"));
 
@@ -197,7 +198,8 @@ TEST_F(EnrollmentFlowTest, SameSerialWithNewKeyIsKeptAndFlaggedAsClone) {
   ASSERT_NE(original_id, copy_id);
 
   CtlResult show = Ctl(admin_credentials_, {"device", "show", copy_id});
-  EXPECT_THAT(show.out, HasSubstr(absl::StrCat("Possible clone of ", original_id)));
+  EXPECT_THAT(show.out,
+              HasSubstr(absl::StrCat("Possible clone of ", original_id)));
   CtlResult first = Ctl(admin_credentials_, {"device", "show", original_id});
   EXPECT_THAT(first.out, Not(HasSubstr("Possible clone")));
   CtlResult list = Ctl(admin_credentials_, {"device", "list"});
@@ -291,7 +293,8 @@ TEST_F(EnrollmentFlowTest, AgentRetriesWhileServerIsDownThenChecksIn) {
   auto record = state->LoadRecord();
   ASSERT_TRUE(record->last_checkin_at.has_value());
   EXPECT_THAT(record->last_checkin_result, HasSubstr("ok"));
-  CtlResult show = Ctl(admin_credentials_, {"device", "show", record->device_id});
+  CtlResult show =
+      Ctl(admin_credentials_, {"device", "show", record->device_id});
   EXPECT_THAT(show.out, Not(HasSubstr("Check-ins:     0")));
 }
 
@@ -342,9 +345,9 @@ TEST_F(EnrollmentFlowTest, OldKeyKeepsWorkingUntilRenewedKeyIsUsed) {
   ASSERT_TRUE(state.ok()) << state.status();
   auto old_identity = state->LoadIdentity();
   ASSERT_TRUE(old_identity.ok());
-  ASSERT_TRUE(agent::RenewCertificate(*state, *state->LoadRecord(),
-                                      absl::Seconds(10))
-                  .ok());
+  ASSERT_TRUE(
+      agent::RenewCertificate(*state, *state->LoadRecord(), absl::Seconds(10))
+          .ok());
   // As if the renewal response had been lost: the old identity still works.
   v1::CheckInRequest request;
   request.set_sequence(1);

@@ -84,12 +84,12 @@ CtlResult IntegrationTest::Ctl(const std::string& credentials,
 }
 
 std::string IntegrationTest::CreateToken(const std::string& group,
-                                         const std::string& ownership,
-                                         int uses, const std::string& ttl) {
-  CtlResult r = Ctl(admin_credentials_,
-                    {"token", "create", "--group", group, "--ownership",
-                     ownership, "--uses", absl::StrCat(uses), "--ttl", ttl,
-                     "--json"});
+                                         const std::string& ownership, int uses,
+                                         const std::string& ttl) {
+  CtlResult r =
+      Ctl(admin_credentials_,
+          {"token", "create", "--group", group, "--ownership", ownership,
+           "--uses", absl::StrCat(uses), "--ttl", ttl, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::smatch m;
   std::regex token_re("\"token\": \"(trellis1\\.[^\"]+)\"");
@@ -123,9 +123,8 @@ std::unique_ptr<v1::DeviceService::Stub> IntegrationTest::DeviceStub(
     const std::string& cert_pem, const std::string& key_pem,
     const std::string& ca_pem) {
   return v1::DeviceService::NewStub(agent::MakeChannel(
-      address(),
-      agent::ChannelIdentity{ca_pem.empty() ? CaPem() : ca_pem, cert_pem,
-                             key_pem}));
+      address(), agent::ChannelIdentity{ca_pem.empty() ? CaPem() : ca_pem,
+                                        cert_pem, key_pem}));
 }
 
 }  // namespace trellis::testing

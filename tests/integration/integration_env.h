@@ -50,8 +50,7 @@ class IntegrationTest : public ::testing::Test {
 
   // Writes an operator credentials file; returns its path.
   std::string CreateOperator(const std::string& name, const std::string& role);
-  CtlResult Ctl(const std::string& credentials,
-                std::vector<std::string> args);
+  CtlResult Ctl(const std::string& credentials, std::vector<std::string> args);
   // Creates a token as the default admin; fails the test on error.
   std::string CreateToken(const std::string& group = "staff",
                           const std::string& ownership = "corporate",

@@ -37,8 +37,6 @@ constexpr char kUsage[] =
     "Credentials come from --credentials, $TRELLIS_CREDENTIALS, or\n"
     "~/.config/trellis/credentials (see trellis-server operator create).\n";
 
-using google::protobuf::util::TimeUtil;
-
 std::string When(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "-";
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()),
@@ -174,10 +172,11 @@ int Ctl::WhoAmI() {
   grpc::Status s = stub_->WhoAmI(&context, request, &response);
   if (!s.ok()) return Refused(s);
   Print(response, [&] {
-    return absl::StrCat("operator:    ", response.operator_name(), "\n",
-                        "role:        ", EnumWord(v1::Role_Name(response.role()), "ROLE_"),
-                        "\n", "credentials: expire ",
-                        When(response.certificate_expires_at()), " UTC\n");
+    return absl::StrCat(
+        "operator:    ", response.operator_name(), "\n",
+        "role:        ", EnumWord(v1::Role_Name(response.role()), "ROLE_"),
+        "\n", "credentials: expire ", When(response.certificate_expires_at()),
+        " UTC\n");
   });
   return 0;
 }
@@ -217,12 +216,12 @@ int Ctl::TokenCreate() {
   grpc::Status s = stub_->CreateEnrollmentToken(&context, request, &response);
   if (!s.ok()) return Refused(s);
   Print(response, [&] {
-    return absl::StrCat(
-        "Enrolment token (shown once; store it safely):\n\n  ",
-        response.token(), "\n\n", "id ", response.info().token_id(), ", group ",
-        response.info().group(), ", ", ownership, ", ",
-        response.info().max_uses(), " use(s), expires ",
-        When(response.info().expires_at()), " UTC\n");
+    return absl::StrCat("Enrolment token (shown once; store it safely):\n\n  ",
+                        response.token(), "\n\n", "id ",
+                        response.info().token_id(), ", group ",
+                        response.info().group(), ", ", ownership, ", ",
+                        response.info().max_uses(), " use(s), expires ",
+                        When(response.info().expires_at()), " UTC\n");
   });
   return 0;
 }
@@ -266,7 +265,8 @@ int Ctl::TokenRevoke() {
 }
 
 std::vector<std::string> DeviceRow(const v1::DeviceSummary& d) {
-  std::string state = EnumWord(v1::DeviceState_Name(d.state()), "DEVICE_STATE_");
+  std::string state =
+      EnumWord(v1::DeviceState_Name(d.state()), "DEVICE_STATE_");
   if (d.flagged_possible_clone()) state += " (possible clone)";
   return {d.device_id(),
           d.hostname(),
@@ -343,10 +343,10 @@ int Ctl::DeviceShow() {
         "\n", "Serial:        ", d.hardware_serial(), "\n",
         "Platform:      ", row[2], "\n", "OS:            ", row[3], "\n",
         "Group:         ", d.group(), " (", row[5], ")\n",
-        "State:         ", row[6], "\n", "Enrolled:      ",
-        When(d.enrolled_at()), " UTC\n", "Last seen:     ",
-        When(d.last_seen_at()), " UTC\n", "Certificate:   expires ",
-        When(d.certificate_expires_at()), " UTC\n",
+        "State:         ", row[6], "\n",
+        "Enrolled:      ", When(d.enrolled_at()), " UTC\n",
+        "Last seen:     ", When(d.last_seen_at()), " UTC\n",
+        "Certificate:   expires ", When(d.certificate_expires_at()), " UTC\n",
         "Agent:         ", d.agent_version(), "\n",
         "Check-ins:     ", response.last_checkin_sequence(), "\n");
     if (!d.clone_of_device_id().empty()) {
@@ -410,7 +410,8 @@ int Ctl::AuditList() {
   grpc::Status s = stub_->ListAuditEvents(&context, request, &response);
   if (!s.ok()) return Refused(s);
   Print(response, [&] {
-    TablePrinter t({"SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "DETAILS"});
+    TablePrinter t(
+        {"SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "DETAILS"});
     for (const auto& e : response.events()) {
       t.AddRow({absl::StrCat(e.sequence()),
                 absl::FormatTime("%Y-%m-%d %H:%M:%S",
@@ -443,10 +444,10 @@ int Ctl::AuditVerify() {
 }
 
 int Ctl::Run(const std::vector<std::string>& argv) {
-  auto parsed = ParseArgs(
-      argv, {{"credentials", "server", "group", "ownership", "uses", "ttl",
-              "description", "reason", "limit", "after"},
-             {"json", "all", "help"}});
+  auto parsed =
+      ParseArgs(argv, {{"credentials", "server", "group", "ownership", "uses",
+                        "ttl", "description", "reason", "limit", "after"},
+                       {"json", "all", "help"}});
   if (!parsed.ok()) {
     err_ << "trellisctl: " << parsed.status().message() << "\n";
     return 2;
@@ -468,7 +469,8 @@ int Ctl::Run(const std::vector<std::string>& argv) {
           {{"audit", "list"}, &Ctl::AuditList},
           {{"audit", "verify"}, &Ctl::AuditVerify},
       };
-  auto it = kCommands.find({p[0], p.size() > 1 && p[0] != "whoami" ? p[1] : ""});
+  auto it =
+      kCommands.find({p[0], p.size() > 1 && p[0] != "whoami" ? p[1] : ""});
   if (it == kCommands.end()) {
     err_ << "trellisctl: unknown command '" << p[0]
          << (p.size() > 1 ? " " + p[1] : "") << "'\n";

@@ -18,7 +18,8 @@ std::string TablePrinter::Render() const {
     for (size_t i = 0; i < widths.size(); ++i) {
       std::string cell = i < cells.size() ? cells[i] : "";
       text += cell;
-      if (i + 1 < widths.size()) text += std::string(widths[i] - cell.size() + 2, ' ');
+      if (i + 1 < widths.size())
+        text += std::string(widths[i] - cell.size() + 2, ' ');
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";

@@ -28,9 +28,9 @@ std::optional<std::string> ReadLine(SystemSource& source,
 // such machine look like a clone of the others.
 bool IsPlaceholderSerial(const std::string& serial) {
   std::string lower = absl::AsciiStrToLower(serial);
-  for (const char* p : {"to be filled by o.e.m.", "system serial number",
-                        "default string", "not specified", "none", "0",
-                        "123456789", "chassis serial number"}) {
+  for (const char* p :
+       {"to be filled by o.e.m.", "system serial number", "default string",
+        "not specified", "none", "0", "123456789", "chassis serial number"}) {
     if (lower == p) return true;
   }
   return false;

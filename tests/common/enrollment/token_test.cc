@@ -99,10 +99,10 @@ std::vector<BadTokenCase> BadTokens() {
   }
   {
     Parts p;
-    cases.push_back({"FourParts",
-                     absl::StrJoin({p.prefix, p.id, p.secret, p.fingerprint},
-                                   "."),
-                     "malformed"});
+    cases.push_back(
+        {"FourParts",
+         absl::StrJoin({p.prefix, p.id, p.secret, p.fingerprint}, "."),
+         "malformed"});
   }
   {
     Parts p;
@@ -186,8 +186,8 @@ std::vector<BadTokenCase> BadTokens() {
   }
   {
     Parts p;
-    cases.push_back({"Over512Chars", p.Join() + std::string(520, 'a'),
-                     "too long"});
+    cases.push_back(
+        {"Over512Chars", p.Join() + std::string(520, 'a'), "too long"});
   }
   return cases;
 }

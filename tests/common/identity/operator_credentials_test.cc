@@ -18,8 +18,8 @@ class OperatorCredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const absl::Time now = absl::Now();
-    auto ca = crypto::CertificateAuthority::Create("Test CA", now,
-                                                   absl::Hours(24));
+    auto ca =
+        crypto::CertificateAuthority::Create("Test CA", now, absl::Hours(24));
     ASSERT_TRUE(ca.ok()) << ca.status();
     auto keys = crypto::GenerateKeyPair();
     ASSERT_TRUE(keys.ok()) << keys.status();
@@ -98,8 +98,7 @@ TEST_F(OperatorCredentialsTest, MissingServerLineIsRejected) {
 TEST_F(OperatorCredentialsTest, WrongNumberOfPemBlocksIsRejected) {
   const std::string header = "server: h:1\noperator: alice\nrole: admin\n";
   for (const std::string& body :
-       {std::string(),
-        creds_.certificate_pem,
+       {std::string(), creds_.certificate_pem,
         absl::StrCat(creds_.certificate_pem, creds_.private_key_pem),
         absl::StrCat(creds_.certificate_pem, creds_.private_key_pem,
                      creds_.ca_certificate_pem, creds_.ca_certificate_pem)}) {

@@ -34,7 +34,7 @@ TEST(JsonQuoteTest, ReplacesInvalidUtf8) {
 }
 
 TEST(JsonQuoteTest, KeepsMultiByteCharacters) {
-  EXPECT_EQ(JsonQuote("caf\xC3\xA9"), "\"caf\xC3\xA9\"");          // é
+  EXPECT_EQ(JsonQuote("caf\xC3\xA9"), "\"caf\xC3\xA9\"");            // é
   EXPECT_EQ(JsonQuote("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");          // €
   EXPECT_EQ(JsonQuote("\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");  // 😀
   EXPECT_EQ(JsonQuote("\xEF\xBF\xBD"), "\"\xEF\xBF\xBD\"");          // U+FFFD

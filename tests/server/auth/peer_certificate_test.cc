@@ -47,7 +47,8 @@ TEST_P(CheckPermissionTest, MatchesRoleMatrix) {
     EXPECT_TRUE(s.ok()) << s;
   } else {
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
-    EXPECT_THAT(s.message(), HasSubstr(absl::StrCat("role ", RoleName(c.role))));
+    EXPECT_THAT(s.message(),
+                HasSubstr(absl::StrCat("role ", RoleName(c.role))));
     EXPECT_THAT(s.message(), HasSubstr("needs role admin"));
   }
 }
