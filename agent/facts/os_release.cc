@@ -17,7 +17,8 @@ bool IsKey(absl::string_view key) {
   return true;
 }
 
-// Unquotes a shell-style value; nullopt-like empty + false on bad quoting.
+// Unquotes a shell-style value. False on bad quoting, including a closing
+// quote that is escaped (the value never ends).
 bool Unquote(absl::string_view value, std::string* out) {
   out->clear();
   if (value.empty()) return true;
@@ -26,16 +27,17 @@ bool Unquote(absl::string_view value, std::string* out) {
     out->assign(value.data(), value.size());
     return true;
   }
-  if (value.size() < 2 || value.back() != quote) return false;
-  value = value.substr(1, value.size() - 2);
-  for (size_t i = 0; i < value.size(); ++i) {
-    if (quote == '"' && value[i] == '\\' && i + 1 < value.size()) {
+  for (size_t i = 1; i < value.size(); ++i) {
+    char c = value[i];
+    if (quote == '"' && c == '\\' && i + 1 < value.size()) {
       out->push_back(value[++i]);
+    } else if (c == quote) {
+      return i + 1 == value.size();  // nothing may follow the closing quote
     } else {
-      out->push_back(value[i]);
+      out->push_back(c);
     }
   }
-  return true;
+  return false;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #define TRELLIS_AGENT_FACTS_SYSTEM_SOURCE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -23,6 +24,15 @@ class SystemSource {
   // `path` is absolute as on the device, e.g. "/etc/os-release".
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
   virtual absl::StatusOr<UnameInfo> Uname() = 0;
+  // Entry names (no "." or ".."), sorted.
+  virtual absl::StatusOr<std::vector<std::string>> ListDirectory(
+      const std::string& path) {
+    return absl::UnimplementedError("this source cannot list directories");
+  }
+  // Target of a symbolic link.
+  virtual absl::StatusOr<std::string> ReadLink(const std::string& path) {
+    return absl::UnimplementedError("this source cannot read links");
+  }
 };
 
 class RealSystemSource : public SystemSource {
@@ -30,6 +40,9 @@ class RealSystemSource : public SystemSource {
   explicit RealSystemSource(std::string root = "") : root_(std::move(root)) {}
   absl::StatusOr<std::string> ReadFile(const std::string& path) override;
   absl::StatusOr<UnameInfo> Uname() override;
+  absl::StatusOr<std::vector<std::string>> ListDirectory(
+      const std::string& path) override;
+  absl::StatusOr<std::string> ReadLink(const std::string& path) override;
 
  private:
   std::string root_;

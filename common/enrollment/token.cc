@@ -2,9 +2,12 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/crypto/digest.h"
 #include "common/util/encoding.h"
 
@@ -30,10 +33,41 @@ absl::Status CheckAddress(absl::string_view address) {
           "enrolment token: server address has a non-printable character");
     }
   }
-  size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos || colon + 1 == address.size()) {
+  // host:port, [v6]:port
+  size_t colon;
+  if (address.front() == '[') {
+    size_t close = address.find(']');
+    if (close == absl::string_view::npos || close + 1 >= address.size() ||
+        address[close + 1] != ':') {
+      return absl::InvalidArgumentError(
+          "enrolment token: server address has no port");
+    }
+    colon = close + 1;
+  } else {
+    colon = address.find(':');
+    if (colon == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          "enrolment token: server address has no port");
+    }
+    if (address.find(':', colon + 1) != absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          "enrolment token: server address must be host:port or [v6]:port");
+    }
+  }
+  if (colon == 0) {
+    return absl::InvalidArgumentError(
+        "enrolment token: server address has no host");
+  }
+  if (colon + 1 == address.size()) {
     return absl::InvalidArgumentError(
         "enrolment token: server address has no port");
+  }
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 1 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        "enrolment token: server address port is not a number from 1 to "
+        "65535");
   }
   return absl::OkStatus();
 }
@@ -68,11 +102,7 @@ std::string FormatToken(const EnrollmentToken& token) {
 
 absl::StatusOr<EnrollmentToken> ParseToken(absl::string_view text) {
   // Tolerate what copy and paste adds around a token, nothing inside it.
-  while (!text.empty() &&
-         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.remove_suffix(1);
-  }
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  text = absl::StripAsciiWhitespace(text);
   if (text.size() > 512) {
     return absl::InvalidArgumentError("enrolment token is too long");
   }

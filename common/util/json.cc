@@ -2,26 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/util/utf8.h"
 
 namespace trellis {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80           ? 1
-             : (c >> 5) == 0x6  ? 2
-             : (c >> 4) == 0xE  ? 3
-             : (c >> 3) == 0x1E ? 4
-                                : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
-
-}  // namespace
 
 std::string JsonQuote(absl::string_view text) {
   std::string out = "\"";

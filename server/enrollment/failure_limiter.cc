@@ -4,7 +4,9 @@
 
 namespace trellis::server {
 namespace {
-// Bounds memory when many hosts fail: older hosts are forgotten first.
+// Bounds memory when many hosts fail. When full, hosts whose failures have
+// all aged out are dropped; if none have, an arbitrary host is forgotten
+// (losing one host's count is better than unbounded growth).
 constexpr size_t kMaxTrackedPeers = 100000;
 }  // namespace
 
@@ -30,11 +32,16 @@ absl::Status FailureLimiter::Check(const std::string& peer) {
 
 void FailureLimiter::RecordFailure(const std::string& peer) {
   absl::MutexLock lock(&mu_);
+  absl::Time now = clock_->Now();
   if (failures_.size() >= kMaxTrackedPeers && !failures_.contains(peer)) {
-    failures_.erase(failures_.begin());
+    absl::erase_if(failures_, [&](const auto& entry) {
+      return entry.second.empty() || now - entry.second.back() >= window_;
+    });
+    if (failures_.size() >= kMaxTrackedPeers)
+      failures_.erase(failures_.begin());
   }
   auto& times = failures_[peer];
-  times.push_back(clock_->Now());
+  times.push_back(now);
   while (static_cast<int>(times.size()) > limit_) times.pop_front();
 }
 

@@ -95,6 +95,11 @@ absl::StatusOr<int> SchemaVersion(SqliteConnection& conn) {
 absl::Status Migrate(SqliteConnection& conn, int target) {
   const auto& migrations = SchemaMigrations();
   if (target < 0) target = LatestSchemaVersion();
+  if (target > LatestSchemaVersion()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("schema version ", target,
+                     " does not exist; the latest is ", LatestSchemaVersion()));
+  }
   absl::StatusOr<int> current = SchemaVersion(conn);
   if (!current.ok()) return current.status();
   if (*current > LatestSchemaVersion()) {

@@ -1,7 +1,7 @@
 #include "server/validation/fields.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/util/json.h"
+#include "common/util/utf8.h"
 
 namespace trellis::server {
 
@@ -22,9 +22,7 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
           absl::StrCat(field, " contains a control character"));
     }
   }
-  // JsonQuote replaces invalid UTF-8; a changed length means invalid input.
-  if (JsonQuote(value).find("\xEF\xBF\xBD") != std::string::npos &&
-      value.find("\xEF\xBF\xBD") == absl::string_view::npos) {
+  if (!IsValidUtf8(value)) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is not valid UTF-8"));
   }

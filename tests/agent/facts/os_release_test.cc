@@ -80,11 +80,8 @@ TEST(ParseOsReleaseTest, NoTrailingNewline) {
   EXPECT_THAT(ParseOsRelease("ID=alpine"), ElementsAre(Pair("ID", "alpine")));
 }
 
-// BUG: agent/facts/os_release.cc Unquote() only checks that the value ends
-// in the opening quote character, not that this quote is unescaped. In
-// NAME="abc\" the final quote is escaped, so the double-quoted string never
-// closes and the line is malformed (shell would reject it); the header says
-// malformed lines are skipped, but the parser returns `abc"`.
+// In NAME="abc\" the final quote is escaped, so the string never closes:
+// the line is malformed and skipped.
 TEST(ParseOsReleaseTest, EscapedClosingQuoteIsUnterminated) {
   EXPECT_THAT(ParseOsRelease("NAME=\"abc\\\"\nID=ok\n"),
               ElementsAre(Pair("ID", "ok")));

@@ -74,6 +74,31 @@ TEST(TokenTest, ParseTrimsWhatCopyAndPasteAdds) {
   }
 }
 
+// Whitespace that copy and paste adds around a token is tolerated: a
+// leading newline (selection began on the line above), tabs from a table.
+TEST(TokenTest, ParseTrimsLeadingNewlineAndTabs) {
+  EnrollmentToken t = NewToken(Fingerprint(), "10.0.0.1:8443");
+  const std::string text = FormatToken(t);
+  for (const std::string& pasted :
+       {"\n" + text, "\r\n" + text + "\r\n", "\t" + text + "\t"}) {
+    absl::StatusOr<EnrollmentToken> parsed = ParseToken(pasted);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(parsed->token_id, t.token_id);
+  }
+}
+
+// A bracketed IPv6 literal without a port, and a port that is not a
+// number, are refused with a clear message, not a later resolver error.
+TEST(TokenTest, AddressNeedsANumericPortAfterIpv6Brackets) {
+  for (const char* address : {"[2001:db8::1]", "[::1]", "host:https"}) {
+    Parts p;
+    p.address = Base64UrlEncode(address);
+    absl::StatusOr<EnrollmentToken> parsed = ParseToken(p.Join());
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << address;
+  }
+}
+
 TEST(TokenTest, HelperBuildsAValidToken) {
   // Guards the table below: its base case must parse.
   absl::StatusOr<EnrollmentToken> parsed = ParseToken(Parts().Join());

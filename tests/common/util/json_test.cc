@@ -40,12 +40,8 @@ TEST(JsonQuoteTest, KeepsMultiByteCharacters) {
   EXPECT_EQ(JsonQuote("\xEF\xBF\xBD"), "\"\xEF\xBF\xBD\"");          // U+FFFD
 }
 
-// BUG: JsonQuote promises "output is always valid" UTF-8, but its sequence
-// check (Utf8SequenceLength in common/util/json.cc) only looks at the lead
-// byte and continuation bytes. Overlong encodings ("\xC0\xAF" is '/' in two
-// bytes), UTF-16 surrogates ("\xED\xA0\x80") and code points above U+10FFFF
-// ("\xF5\x80\x80\x80") are copied through unchanged, so the output is not
-// valid UTF-8. CheckText relies on this for its UTF-8 check too.
+// Output is always valid UTF-8: overlong encodings, surrogates and code
+// points above U+10FFFF are replaced.
 TEST(JsonQuoteTest, ReplacesOverlongSurrogateAndOutOfRangeSequences) {
   EXPECT_EQ(JsonQuote("\xC0\xAF").find("\xC0"), std::string::npos);
   EXPECT_EQ(JsonQuote("\xED\xA0\x80").find("\xED\xA0\x80"), std::string::npos);

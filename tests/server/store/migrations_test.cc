@@ -1,5 +1,6 @@
 #include "server/store/migrations.h"
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -47,8 +48,7 @@ int64_t CountRows(SqliteConnection& conn, const std::string& table) {
 }
 
 TEST(MigrationsTest, LatestVersionCountsTheMigrations) {
-  EXPECT_EQ(LatestSchemaVersion(),
-            static_cast<int>(SchemaMigrations().size()));
+  EXPECT_EQ(LatestSchemaVersion(), static_cast<int>(SchemaMigrations().size()));
   EXPECT_GE(LatestSchemaVersion(), 2);
 }
 
@@ -82,22 +82,21 @@ TEST(MigrationsTest, VersionOneDataSurvivesUpgrade) {
     auto conn = OpenConn(path);
     ASSERT_NE(conn, nullptr);
     ASSERT_TRUE(Migrate(*conn, 1).ok());
-    ASSERT_TRUE(conn->Exec(
-                        "INSERT INTO enrollment_tokens (token_id, secret_hash, "
-                        "grp, ownership, max_uses, uses, created_at, "
-                        "expires_at, created_by, description) VALUES "
-                        "('abcdefghijk23', x'0102', 'eng', 1, 5, 2, "
-                        "1000000, 2000000, 'admin:alice', 'old token')")
-                    .ok());
     ASSERT_TRUE(
-        conn->Exec(
-                "INSERT INTO devices (device_id, key_hash, hostname, "
-                "hardware_serial, platform, os_name, os_version, "
-                "agent_version, grp, ownership, state, enrolled_at, "
-                "cert_serial, cert_expires_at, token_id) VALUES "
-                "('dold', x'aabbcc', 'host-1', 'SN1', 1, 'Debian', '12', "
-                "'0.1.0', 'eng', 1, 1, 1500000, 'ff01', 3000000, "
-                "'abcdefghijk23')")
+        conn->Exec("INSERT INTO enrollment_tokens (token_id, secret_hash, "
+                   "grp, ownership, max_uses, uses, created_at, "
+                   "expires_at, created_by, description) VALUES "
+                   "('abcdefghijk23', x'0102', 'eng', 1, 5, 2, "
+                   "1000000, 2000000, 'admin:alice', 'old token')")
+            .ok());
+    ASSERT_TRUE(
+        conn->Exec("INSERT INTO devices (device_id, key_hash, hostname, "
+                   "hardware_serial, platform, os_name, os_version, "
+                   "agent_version, grp, ownership, state, enrolled_at, "
+                   "cert_serial, cert_expires_at, token_id) VALUES "
+                   "('dold', x'aabbcc', 'host-1', 'SN1', 1, 'Debian', '12', "
+                   "'0.1.0', 'eng', 1, 1, 1500000, 'ff01', 3000000, "
+                   "'abcdefghijk23')")
             .ok());
     ASSERT_EQ(Version(*conn), 1);
     ASSERT_TRUE(Migrate(*conn).ok());
@@ -196,6 +195,22 @@ TEST(MigrationsTest, MigratingTwiceIsANoOp) {
   EXPECT_TRUE(Migrate(*conn, 1).ok());
   EXPECT_EQ(Version(*conn), LatestSchemaVersion());
   EXPECT_EQ(CountRows(*conn, "operators"), 1);
+}
+
+// A target beyond the latest version is an error, not an out-of-range
+// read. Runs in a child process so a crash cannot take the suite down.
+TEST(MigrationsDeathTest, TargetBeyondLatestIsAnError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  testing::TempDir dir;
+  const std::string path = dir.File("t.db");
+  EXPECT_EXIT(
+      {
+        auto conn = SqliteConnection::Open(path, /*read_only=*/false);
+        if (!conn.ok()) std::_Exit(2);
+        absl::Status s = Migrate(**conn, LatestSchemaVersion() + 3);
+        std::_Exit(s.ok() ? 1 : 0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(MigrationsTest, ReopeningAStoreKeepsTheVersion) {

@@ -1,0 +1,303 @@
+#include "common/policy/fact_database.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/facts/fact_schema.h"
+
+namespace trellis::policy {
+namespace {
+
+// How often (in VM steps) the progress handler looks at the clock.
+constexpr int kProgressSteps = 2000;
+
+std::string SqlType(facts::ColumnType type) {
+  switch (type) {
+    case facts::ColumnType::kText:
+      return "TEXT";
+    case facts::ColumnType::kInteger:
+    case facts::ColumnType::kBool:  // 0/1, so "WHERE enabled" reads well
+      return "INTEGER";
+    case facts::ColumnType::kReal:
+      return "REAL";
+  }
+  return "";
+}
+
+bool IsDeniedFunction(absl::string_view name) {
+  for (const char* f : {"load_extension", "fts3_tokenizer", "readfile",
+                        "writefile", "edit", "sqlite_offset"}) {
+    if (name == f) return true;
+  }
+  return false;
+}
+
+absl::Status Error(sqlite3* db, absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, ": ", sqlite3_errmsg(db)));
+}
+
+}  // namespace
+
+PreparedQuery::~PreparedQuery() { sqlite3_finalize(stmt_); }
+
+absl::StatusOr<std::unique_ptr<FactDatabase>> FactDatabase::Create(
+    SandboxLimits limits) {
+  std::unique_ptr<FactDatabase> fdb(new FactDatabase(limits));
+  int rc =
+      sqlite3_open_v2(":memory:", &fdb->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return Error(fdb->db_, "cannot open sandbox");
+  sqlite3* db = fdb->db_;
+  // Belt and braces: extensions cannot be loaded even if asked.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_limit(db, SQLITE_LIMIT_LENGTH, limits.max_string_bytes);
+  sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 100000);
+  sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+  sqlite3_limit(db, SQLITE_LIMIT_COMPOUND_SELECT, 50);
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_limit(db, SQLITE_LIMIT_FUNCTION_ARG, 32);
+
+  for (const facts::TableSpec& t : facts::FactSchema()) {
+    std::vector<std::string> columns;
+    std::vector<std::string> params;
+    for (const facts::ColumnSpec& c : t.columns) {
+      columns.push_back(absl::StrCat(c.name, " ", SqlType(c.type)));
+      params.push_back("?");
+    }
+    std::string ddl = absl::StrCat("CREATE TABLE ", t.name, " (",
+                                   absl::StrJoin(columns, ", "), ")");
+    if (sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error(db, ddl);
+    }
+    std::string insert = absl::StrCat("INSERT INTO ", t.name, " VALUES (",
+                                      absl::StrJoin(params, ","), ")");
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db, insert.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+      return Error(db, insert);
+    }
+    fdb->inserts_[t.name] = stmt;
+  }
+  sqlite3_set_authorizer(db, &FactDatabase::Authorize, fdb.get());
+  sqlite3_progress_handler(db, kProgressSteps, &FactDatabase::Progress,
+                           fdb.get());
+  return fdb;
+}
+
+FactDatabase::~FactDatabase() {
+  for (auto& [name, stmt] : inserts_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+int FactDatabase::Authorize(void* self, int action, const char* a,
+                            const char* b, const char* db,
+                            const char* trigger) {
+  auto* fdb = static_cast<FactDatabase*>(self);
+  if (fdb->loading_) return SQLITE_OK;
+  auto deny = [&](std::string why) {
+    if (fdb->denied_.empty()) fdb->denied_ = std::move(why);
+    return SQLITE_DENY;
+  };
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_READ: {
+      std::string table = a ? a : "";
+      if (facts::FindTable(table) == nullptr) {
+        return deny(absl::StrCat("reading '", table,
+                                 "' is not allowed; only fact tables"));
+      }
+      if (fdb->tables_read_ != nullptr) fdb->tables_read_->insert(table);
+      return SQLITE_OK;
+    }
+    case SQLITE_FUNCTION:
+      if (b != nullptr && IsDeniedFunction(b)) {
+        return deny(absl::StrCat("function ", b, "() is not allowed"));
+      }
+      return SQLITE_OK;
+    case SQLITE_PRAGMA:
+      return deny("PRAGMA is not allowed in checks");
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+      return deny("ATTACH is not allowed in checks");
+    default:
+      return deny("checks may only SELECT from fact tables");
+  }
+}
+
+int FactDatabase::Progress(void* self) {
+  auto* fdb = static_cast<FactDatabase*>(self);
+  return absl::Now() > fdb->deadline_ ? 1 : 0;
+}
+
+absl::StatusOr<std::unique_ptr<PreparedQuery>> FactDatabase::Prepare(
+    const std::string& sql) {
+  std::unique_ptr<PreparedQuery> query(new PreparedQuery());
+  denied_.clear();
+  tables_read_ = &query->tables_;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &query->stmt_, &tail);
+  tables_read_ = nullptr;
+  if (rc != SQLITE_OK) {
+    std::string why = denied_.empty() ? sqlite3_errmsg(db_) : denied_;
+    return absl::InvalidArgumentError(why);
+  }
+  if (query->stmt_ == nullptr) {
+    return absl::InvalidArgumentError("the query is empty");
+  }
+  while (tail != nullptr && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
+                             *tail == '\r' || *tail == ';')) {
+    ++tail;
+  }
+  if (tail != nullptr && *tail != '\0') {
+    return absl::InvalidArgumentError("a check must be a single statement");
+  }
+  if (!sqlite3_stmt_readonly(query->stmt_)) {
+    return absl::InvalidArgumentError("a check must be a SELECT");
+  }
+  return query;
+}
+
+absl::Status FactDatabase::Load(
+    const std::vector<const v1::FactTable*>& tables) {
+  loading_ = true;
+  absl::Status result;
+  present_.clear();
+  unknown_.clear();
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    loading_ = false;
+    return Error(db_, "begin");
+  }
+  for (const facts::TableSpec& t : facts::FactSchema()) {
+    std::string del = absl::StrCat("DELETE FROM ", t.name);
+    sqlite3_exec(db_, del.c_str(), nullptr, nullptr, nullptr);
+  }
+  for (const v1::FactTable* table : tables) {
+    const facts::TableSpec* spec = facts::FindTable(table->name());
+    if (spec == nullptr) continue;
+    if (table->status() != v1::FactTable::STATUS_OK) {
+      unknown_[spec->name] = table->unknown_reason().empty()
+                                 ? "the device could not read it"
+                                 : table->unknown_reason();
+      continue;
+    }
+    // Columns are matched by name, so a report from an older agent with
+    // fewer columns still loads (missing columns are NULL).
+    std::vector<int> slot(table->columns_size(), -1);
+    for (int c = 0; c < table->columns_size(); ++c) {
+      slot[c] = spec->ColumnIndex(table->columns(c));
+    }
+    sqlite3_stmt* insert = inserts_[spec->name];
+    for (const v1::FactRow& row : table->rows()) {
+      sqlite3_reset(insert);
+      sqlite3_clear_bindings(insert);
+      for (int c = 0; c < row.values_size() && c < table->columns_size(); ++c) {
+        if (slot[c] < 0) continue;
+        const v1::FactValue& v = row.values(c);
+        int i = slot[c] + 1;
+        switch (v.value_case()) {
+          case v1::FactValue::kTextValue:
+            sqlite3_bind_text(insert, i, v.text_value().data(),
+                              static_cast<int>(v.text_value().size()),
+                              SQLITE_STATIC);
+            break;
+          case v1::FactValue::kIntegerValue:
+            sqlite3_bind_int64(insert, i, v.integer_value());
+            break;
+          case v1::FactValue::kRealValue:
+            sqlite3_bind_double(insert, i, v.real_value());
+            break;
+          case v1::FactValue::kBoolValue:
+            sqlite3_bind_int(insert, i, v.bool_value() ? 1 : 0);
+            break;
+          default:
+            break;  // NULL
+        }
+      }
+      if (sqlite3_step(insert) != SQLITE_DONE) {
+        result = Error(db_, absl::StrCat("loading ", spec->name));
+      }
+    }
+    sqlite3_reset(insert);
+    sqlite3_clear_bindings(insert);
+    present_.insert(spec->name);
+  }
+  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  loading_ = false;
+  return result;
+}
+
+bool FactDatabase::HasTable(const std::string& table) const {
+  return present_.count(table) > 0;
+}
+
+std::string FactDatabase::UnknownReason(const std::string& table) const {
+  auto it = unknown_.find(table);
+  if (it != unknown_.end()) return it->second;
+  return "not reported by the device";
+}
+
+absl::Status FactDatabase::Step(sqlite3_stmt* stmt, bool* row) {
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    *row = true;
+    return absl::OkStatus();
+  }
+  *row = false;
+  if (rc == SQLITE_DONE) return absl::OkStatus();
+  if (rc == SQLITE_INTERRUPT) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the query ran longer than ",
+        absl::FormatDuration(limits_.statement_time), " and was stopped"));
+  }
+  if (rc == SQLITE_TOOBIG) {
+    return absl::ResourceExhaustedError(
+        "the query built a value larger than the sandbox allows");
+  }
+  if (rc == SQLITE_NOMEM) {
+    return absl::ResourceExhaustedError("the query ran out of memory");
+  }
+  return absl::InvalidArgumentError(sqlite3_errmsg(db_));
+}
+
+absl::StatusOr<bool> FactDatabase::Matches(PreparedQuery& query) {
+  sqlite3_reset(query.stmt_);
+  deadline_ = absl::Now() + limits_.statement_time;
+  bool row = false;
+  absl::Status s = Step(query.stmt_, &row);
+  sqlite3_reset(query.stmt_);
+  if (!s.ok()) return s;
+  return row;
+}
+
+absl::StatusOr<QueryRows> FactDatabase::Fetch(PreparedQuery& query) {
+  sqlite3_reset(query.stmt_);
+  deadline_ = absl::Now() + limits_.statement_time;
+  QueryRows out;
+  int n = sqlite3_column_count(query.stmt_);
+  for (int c = 0; c < n; ++c)
+    out.columns.push_back(sqlite3_column_name(query.stmt_, c));
+  while (static_cast<int>(out.rows.size()) < limits_.max_rows_returned) {
+    bool row = false;
+    absl::Status s = Step(query.stmt_, &row);
+    if (!s.ok()) {
+      sqlite3_reset(query.stmt_);
+      return s;
+    }
+    if (!row) break;
+    std::vector<std::string> values;
+    for (int c = 0; c < n; ++c) {
+      const unsigned char* text = sqlite3_column_text(query.stmt_, c);
+      values.push_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+    out.rows.push_back(std::move(values));
+  }
+  sqlite3_reset(query.stmt_);
+  return out;
+}
+
+}  // namespace trellis::policy
