@@ -3,13 +3,20 @@
 //   trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]
 //   trellis-agent run [--once] [--state-dir DIR] [--interval 5m]
 //   trellis-agent status [--json] [--state-dir DIR]
+//   trellis-agent check [--json] [--state-dir DIR]
+//   trellis-agent show-data [--json] [--state-dir DIR]
 #include <csignal>
 #include <iostream>
 #include <random>
 
 #include "absl/synchronization/notification.h"
 #include "agent/checkin/run_loop.h"
+#include "agent/checkin/checkin_client.h"
+#include "agent/cli/checklist.h"
+#include "agent/cli/show_data.h"
 #include "agent/cli/status_report.h"
+#include "agent/policy/bundle_sync.h"
+#include "common/policy/evaluator.h"
 #include "agent/enroll/device_enrollment.h"
 #include "common/util/args.h"
 #include "common/util/logging.h"
@@ -22,7 +29,12 @@ constexpr char kUsage[] =
     "  trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]\n"
     "  trellis-agent run [--once] [--state-dir DIR] [--interval 5m]\n"
     "                    [--max-backoff 5m] [--log-level info]\n"
-    "  trellis-agent status [--json] [--state-dir DIR]\n";
+    "  trellis-agent status [--json] [--state-dir DIR]\n"
+    "  trellis-agent check [--json] [--state-dir DIR]\n"
+    "      evaluate this device against the held policy bundle; exit 0 only\n"
+    "      when it meets policy\n"
+    "  trellis-agent show-data [--json] [--state-dir DIR]\n"
+    "      exactly what this device sends, grouped by privacy class\n";
 
 absl::Notification* stop_requested = nullptr;
 
@@ -39,6 +51,12 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// For `check`, whose exit code 1 means "not compliant".
+int Fail2(const absl::Status& status) {
+  Fail(status);
+  return 2;
+}
+
 int Enroll(const ParsedArgs& args) {
   if (!args.Has("token")) {
     std::cerr << kUsage;
@@ -48,8 +66,8 @@ int Enroll(const ParsedArgs& args) {
   EnrollOptions options;
   options.token = args.Get("token");
   options.server_override = args.Get("server");
-  RealSystemSource system;
-  auto response = EnrollDevice(state, options, system, *Clock::Real());
+  auto probe = DeviceProbe::Real();
+  auto response = EnrollDevice(state, options, *probe);
   if (!response.ok()) return Fail(response.status());
   std::cout << "Enrolled as device " << response->device_id() << " (group "
             << response->group() << ")\n";
@@ -91,15 +109,51 @@ int Run(const ParsedArgs& args) {
   std::signal(SIGTERM, OnSignal);
   std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  RealSystemSource system;
+  auto probe = DeviceProbe::Real();
   RunLoop loop(
-      state, &system, Clock::Real(),
+      state, probe.get(),
       [&](absl::Duration d) { return !stop.WaitForNotificationWithTimeout(d); },
       [&] { return uniform(rng); });
   absl::Status s = loop.Run(options);
   if (!s.ok()) return Fail(s);
   if (options.once) std::cout << "Check-in accepted.\n";
   return 0;
+}
+
+int ShowData(const ParsedArgs& args) {
+  AgentState state(args.Get("state-dir", DefaultStateDir()));
+  auto record = state.LoadRecord();
+  if (!record.ok()) return Fail(record.status());
+  auto probe = DeviceProbe::Real();
+  auto report = CollectForCheckIn(state, *probe);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << (args.Has("json") ? ShowDataJson(*report)
+                                 : RenderShowData(*report, record->ownership));
+  return 0;
+}
+
+int Check(const ParsedArgs& args) {
+  AgentState state(args.Get("state-dir", DefaultStateDir()));
+  auto record = state.LoadRecord();
+  if (!record.ok()) return Fail2(record.status());
+  auto bundle = LoadHeldBundle(state);
+  if (!bundle.ok()) return Fail2(bundle.status());
+  if (!*bundle) {
+    std::cerr << "trellis-agent: no policy bundle yet; run "
+                 "'trellis-agent run --once' to fetch one\n";
+    return 2;
+  }
+  auto evaluator = policy::Evaluator::Compile(**bundle);
+  if (!evaluator.ok()) return Fail2(evaluator.status());
+  auto probe = DeviceProbe::Real();
+  auto report = CollectForCheckIn(state, *probe);
+  if (!report.ok()) return Fail2(report.status());
+  v1::Verdict verdict = (*evaluator)->Evaluate(
+      {probe->platform(), OwnershipFromText(record->ownership), record->group},
+      *report);
+  std::cout << (args.Has("json") ? ChecklistJson(verdict)
+                                 : RenderChecklist(verdict));
+  return verdict.compliant() ? 0 : 1;
 }
 
 int Main(int argc, char** argv) {
@@ -120,6 +174,8 @@ int Main(int argc, char** argv) {
   }
   if (command == "enroll") return Enroll(*args);
   if (command == "run") return Run(*args);
+  if (command == "check") return Check(*args);
+  if (command == "show-data") return ShowData(*args);
   if (command == "status") {
     AgentState state(args->Get("state-dir", DefaultStateDir()));
     std::cout << StatusReport(state, absl::Now(), args->Has("json"));

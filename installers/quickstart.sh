@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a working Trellis:
 # installs what is missing, builds, starts trellis-server on 127.0.0.1 with
-# its embedded SQLite store, creates an admin and an enrolment token, enrols
-# this machine's agent, checks in, and prints the fleet.
+# its embedded SQLite store, creates an admin, publishes the shipped policy
+# packs, creates an enrolment token, enrols this machine's agent, checks in,
+# and prints the fleet and this machine's compliance report.
 #
 #   installers/quickstart.sh [--state-dir DIR] [--build-dir DIR] [--skip-setup]
 #
@@ -58,6 +59,9 @@ echo "== creating operator 'admin'"
 export TRELLIS_CREDENTIALS="$state/admin.creds"
 "$ctl_bin" whoami
 
+echo "== publishing the shipped policy packs (policies/)"
+"$ctl_bin" policy apply "$root/policies"
+
 echo "== creating an enrolment token"
 token="$("$ctl_bin" token create --group demo --ownership corporate --ttl 1h \
   --description "quickstart" --json | sed -n 's/.*"token": "\(trellis1[^"]*\)".*/\1/p')"
@@ -72,11 +76,20 @@ rm -rf "$state/agent"
 echo "== fleet (trellisctl device list)"
 "$ctl_bin" device list
 
+device_id="$("$ctl_bin" device list --json | sed -n 's/.*"device_id": "\(d[a-z2-7]*\)".*/\1/p' | head -1)"
+echo "== compliance report for this machine (trellisctl device show $device_id)"
+"$ctl_bin" device show "$device_id" | sed '/^\[/,$d'
+echo "== fleet compliance (trellisctl compliance summary)"
+"$ctl_bin" compliance summary
+echo "== what the employee sees (trellis-agent check)"
+"$agent_bin" check --state-dir "$state/agent" || true
+
 cat <<EOT
 
 Trellis is running. Try:
   export TRELLIS_CREDENTIALS=$state/admin.creds
-  $ctl_bin device show \$($ctl_bin device list --json | sed -n 's/.*"device_id": "\(d[a-z2-7]*\)".*/\1/p' | head -1)
+  $ctl_bin device show $device_id
   $ctl_bin audit list
+  $agent_bin show-data --state-dir $state/agent
 Stop the server with: kill \$(cat $state/server.pid)
 EOT

@@ -34,8 +34,9 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       auth_(store_.get()),
       enroller_(store_.get(), &pki_, &config_, &limiter_),
       renewer_(store_.get(), &enroller_, config_.clock),
-      checkin_(store_.get(), &config_),
-      devices_(store_.get(), config_.clock) {}
+      policies_(store_.get(), &pki_, config_.clock),
+      checkin_(store_.get(), &config_, &policies_),
+      devices_(store_.get(), config_.clock, &policies_) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
     ServerConfig config) {
@@ -62,13 +63,17 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
        absl::StrCat(server->pki_.server_cert_pem,
                     server->pki_.ca.certificate_pem())});
 
+  absl::Status policies_loaded = server->policies_.Load();
+  if (!policies_loaded.ok()) return policies_loaded;
   server->tokens_ = std::make_unique<TokenAdmin>(
       server->store_.get(), &server->pki_, server->config_.clock);
   server->device_rpc_ = std::make_unique<DeviceRpc>(
-      &server->auth_, &server->enroller_, &server->renewer_, &server->checkin_);
+      &server->auth_, &server->enroller_, &server->renewer_, &server->checkin_,
+      &server->policies_);
   server->admin_rpc_ =
       std::make_unique<AdminRpc>(server->store_.get(), &server->auth_,
-                                 server->tokens_.get(), &server->devices_);
+                                 server->tokens_.get(), &server->devices_,
+                                 &server->policies_);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,

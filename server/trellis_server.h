@@ -15,6 +15,7 @@
 #include "server/enrollment/renewer.h"
 #include "server/enrollment/token_admin.h"
 #include "server/pki/server_pki.h"
+#include "server/policy/policy_registry.h"
 #include "server/rpc/admin_rpc.h"
 #include "server/rpc/device_rpc.h"
 #include "server/server_config.h"
@@ -37,6 +38,7 @@ class TrellisServer {
   }
   const ServerPki& pki() const { return pki_; }
   Store& store() { return *store_; }
+  PolicyRegistry& policies() { return policies_; }
 
   // Stops accepting calls, finishes those in flight, drains the writer.
   void Shutdown();
@@ -53,6 +55,7 @@ class TrellisServer {
   Authenticator auth_;
   Enroller enroller_;
   Renewer renewer_;
+  PolicyRegistry policies_;
   CheckInHandler checkin_;
   std::unique_ptr<TokenAdmin> tokens_;
   DeviceAdmin devices_;

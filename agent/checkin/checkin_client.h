@@ -1,10 +1,11 @@
 // One check-in: collect, send with the next sequence number, record the
-// outcome in agent.state.
+// outcome in agent.state, and fetch a newer policy bundle if the server
+// names one.
 #ifndef TRELLIS_AGENT_CHECKIN_CHECKIN_CLIENT_H_
 #define TRELLIS_AGENT_CHECKIN_CHECKIN_CLIENT_H_
 
 #include "absl/status/statusor.h"
-#include "agent/facts/system_source.h"
+#include "agent/facts/device_probe.h"
 #include "agent/state/agent_state.h"
 #include "common/util/clock.h"
 #include "trellis/v1/device_service.pb.h"
@@ -12,9 +13,12 @@
 namespace trellis::agent {
 
 absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
-                                                SystemSource& system,
-                                                const Clock& clock,
+                                                DeviceProbe& probe,
                                                 absl::Duration timeout);
+
+// The facts this device would send now (for show-data and check).
+absl::StatusOr<v1::PostureReport> CollectForCheckIn(const AgentState& state,
+                                                    DeviceProbe& probe);
 
 }  // namespace trellis::agent
 

@@ -16,13 +16,13 @@ absl::Status RunLoop::Attempt(const RunOptions& options,
   auto record = state_.LoadRecord();
   if (!record.ok()) return record.status();
   auto renewed =
-      RenewIfDue(state_, *record, clock_->Now(), options.rpc_timeout);
+      RenewIfDue(state_, *record, probe_->clock()->Now(), options.rpc_timeout);
   if (!renewed.ok()) {
     // The current certificate still works until it expires; keep going.
     LogWarning("agent: certificate renewal failed: ",
                renewed.status().message());
   }
-  auto response = CheckInOnce(state_, *system_, *clock_, options.rpc_timeout);
+  auto response = CheckInOnce(state_, *probe_, options.rpc_timeout);
   if (!response.ok()) return response.status();
   *next_interval_seconds = response->next_checkin_seconds();
   LogInfo("agent: checked in (sequence ", response->accepted_sequence(),

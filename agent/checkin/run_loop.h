@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "agent/checkin/backoff.h"
-#include "agent/facts/system_source.h"
+#include "agent/facts/device_probe.h"
 #include "agent/state/agent_state.h"
 #include "common/util/clock.h"
 
@@ -30,11 +30,10 @@ class RunLoop {
   // the loop should stop.
   using Sleeper = std::function<bool(absl::Duration)>;
 
-  RunLoop(AgentState state, SystemSource* system, const Clock* clock,
-          Sleeper sleep, std::function<double()> uniform01)
+  RunLoop(AgentState state, DeviceProbe* probe, Sleeper sleep,
+          std::function<double()> uniform01)
       : state_(std::move(state)),
-        system_(system),
-        clock_(clock),
+        probe_(probe),
         sleep_(std::move(sleep)),
         uniform01_(std::move(uniform01)) {}
 
@@ -47,8 +46,7 @@ class RunLoop {
   absl::Status Attempt(const RunOptions& options, int* next_interval_seconds);
 
   AgentState state_;
-  SystemSource* system_;
-  const Clock* clock_;
+  DeviceProbe* probe_;
   Sleeper sleep_;
   std::function<double()> uniform01_;
 };

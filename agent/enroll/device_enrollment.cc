@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/enroll/ca_pinning.h"
-#include "agent/facts/linux/basic_facts.h"
 #include "agent/rpc/channel.h"
 #include "common/crypto/pki.h"
 #include "common/enrollment/token.h"
@@ -23,11 +22,12 @@ std::string Cell(const v1::FactTable& table, absl::string_view column) {
 
 }  // namespace
 
-v1::DeviceDescription DescribeDevice(SystemSource& system) {
-  v1::FactTable os = CollectOsVersion(system);
-  v1::FactTable info = CollectSystemInfo(system);
+v1::DeviceDescription DescribeDevice(DeviceProbe& probe) {
+  v1::FactTable os = probe.CollectTable("os_version").value_or(v1::FactTable());
+  v1::FactTable info =
+      probe.CollectTable("system_info").value_or(v1::FactTable());
   v1::DeviceDescription d;
-  d.set_platform(v1::PLATFORM_LINUX);
+  d.set_platform(probe.platform());
   d.set_hostname(Cell(info, "hostname"));
   d.set_hardware_serial(Cell(info, "hardware_serial"));
   d.set_os_name(Cell(os, "name"));
@@ -38,8 +38,7 @@ v1::DeviceDescription DescribeDevice(SystemSource& system) {
 
 absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
                                                 const EnrollOptions& options,
-                                                SystemSource& system,
-                                                const Clock& clock) {
+                                                DeviceProbe& probe) {
   if (state.IsEnrolled()) {
     return absl::AlreadyExistsError(
         absl::StrCat("already enrolled (", state.dir(),
@@ -66,10 +65,14 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
   v1::EnrollRequest request;
   request.set_enrollment_token(options.token);
   request.set_csr_pem(*csr);
-  *request.mutable_description() = DescribeDevice(system);
+  *request.mutable_description() = DescribeDevice(probe);
   v1::EnrollResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options.timeout));
+  // A person is waiting on this one call: ride out a connection attempt that
+  // fails transiently (server busy with other handshakes) until the
+  // deadline, rather than failing at once.
+  context.set_wait_for_ready(true);
   grpc::Status status = stub->Enroll(&context, request, &response);
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
@@ -93,13 +96,20 @@ absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
   absl::Status saved = state.SaveIdentity(keys->private_key_pem,
                                           response.certificate_pem(), *ca_pem);
   if (!saved.ok()) return saved;
+  // Pinned now, over the channel already pinned to the CA: every policy
+  // bundle must verify with this key.
+  if (!response.policy_signing_public_key_pem().empty()) {
+    saved = WriteFileAtomic(state.PolicyKeyPath(),
+                            response.policy_signing_public_key_pem(), 0644);
+    if (!saved.ok()) return saved;
+  }
   AgentRecord record;
   record.server_address = address;
   record.device_id = response.device_id();
   record.group = response.group();
   record.ownership =
       response.ownership() == v1::OWNERSHIP_PERSONAL ? "personal" : "corporate";
-  record.enrolled_at = clock.Now();
+  record.enrolled_at = probe.clock()->Now();
   record.last_checkin_result = "enrolled; no check-in yet";
   saved = state.SaveRecord(record);
   if (!saved.ok()) return saved;

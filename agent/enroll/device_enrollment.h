@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "agent/facts/system_source.h"
+#include "agent/facts/device_probe.h"
 #include "agent/state/agent_state.h"
 #include "common/util/clock.h"
 #include "trellis/v1/device_service.pb.h"
@@ -23,11 +23,10 @@ struct EnrollOptions {
 
 absl::StatusOr<v1::EnrollResponse> EnrollDevice(const AgentState& state,
                                                 const EnrollOptions& options,
-                                                SystemSource& system,
-                                                const Clock& clock);
+                                                DeviceProbe& probe);
 
-// What the device says about itself at enrolment.
-v1::DeviceDescription DescribeDevice(SystemSource& system);
+// What the device says about itself at enrolment (OS, host name, serial).
+v1::DeviceDescription DescribeDevice(DeviceProbe& probe);
 
 }  // namespace trellis::agent
 

@@ -24,8 +24,10 @@ std::string Resolve(const std::string& program) {
   if (program.find('/') != std::string::npos) {
     return ::access(program.c_str(), X_OK) == 0 ? program : "";
   }
+  // /system/bin and /system/xbin are where Android keeps getprop and friends.
   for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-                          "/usr/bin", "/sbin", "/bin"}) {
+                          "/usr/bin", "/sbin", "/bin", "/system/bin",
+                          "/system/xbin"}) {
     std::string path = absl::StrCat(dir, "/", program);
     if (::access(path.c_str(), X_OK) == 0) return path;
   }
@@ -66,7 +68,8 @@ absl::StatusOr<CommandResult> RealCommandRunner::Run(
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   static const char* kEnv[] = {
-      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
+      "/system/bin:/system/xbin",
       "LC_ALL=C", "LANG=C", nullptr};
   pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");

@@ -28,7 +28,8 @@ class CommandRunner {
       const std::vector<std::string>& argv, absl::Duration timeout) = 0;
 };
 
-// fork/exec with a clean environment (LC_ALL=C so output is not localised),
+// fork/exec with a clean environment (LC_ALL=C, so POSIX tools do not
+// localise; parsers still cope with localised output from others),
 // stdin from /dev/null, and SIGKILL at the deadline.
 class RealCommandRunner : public CommandRunner {
  public:

@@ -3,6 +3,8 @@
 //   device.crt         its certificate from the server
 //   ca.crt             the server's CA, pinned at enrolment
 //   agent.state        the small record below, as "key: value" lines
+//   policy-signing.pub the server's policy-signing key, pinned at enrolment
+//   policy-bundle.pb   the last good signed policy bundle (offline checks)
 #ifndef TRELLIS_AGENT_STATE_AGENT_STATE_H_
 #define TRELLIS_AGENT_STATE_AGENT_STATE_H_
 
@@ -37,6 +39,8 @@ class AgentState {
   std::string CertPath() const { return dir_ + "/device.crt"; }
   std::string CaPath() const { return dir_ + "/ca.crt"; }
   std::string RecordPath() const { return dir_ + "/agent.state"; }
+  std::string PolicyKeyPath() const { return dir_ + "/policy-signing.pub"; }
+  std::string BundlePath() const { return dir_ + "/policy-bundle.pb"; }
 
   bool IsEnrolled() const;
 

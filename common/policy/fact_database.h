@@ -29,7 +29,7 @@ namespace trellis::policy {
 
 struct SandboxLimits {
   absl::Duration statement_time = absl::Milliseconds(50);
-  int max_string_bytes = 1 << 20;
+  int max_string_bytes = 256 << 10;
   int max_rows_returned = 1000;
 };
 
@@ -67,8 +67,10 @@ class FactDatabase {
       const std::string& sql);
 
   // Replaces all facts with `tables` (tables not given are emptied and
-  // marked missing). Returns per-table status for the evaluator.
-  absl::Status Load(const std::vector<const v1::FactTable*>& tables);
+  // marked missing). With `only`, rows are loaded for those tables alone
+  // (the ones the compiled checks read); the rest are only noted present.
+  absl::Status Load(const std::vector<const v1::FactTable*>& tables,
+                    const std::set<std::string>* only = nullptr);
 
   // True when the last Load had this table with status OK.
   bool HasTable(const std::string& table) const;

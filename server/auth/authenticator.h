@@ -21,7 +21,8 @@ struct AuthenticatedDevice {
 enum class Permission {
   kRead,          // list/get devices, tokens, audit; whoami
   kManageTokens,  // create and revoke enrolment tokens
-  kManageDevices  // revoke devices
+  kManageDevices,  // revoke devices
+  kManagePolicies  // publish policy bundles
 };
 
 absl::Status CheckPermission(v1::Role role, Permission permission);

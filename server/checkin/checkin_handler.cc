@@ -1,9 +1,12 @@
 #include "server/checkin/checkin_handler.h"
 
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/proto_time.h"
+#include "server/checkin/report_filter.h"
 #include "server/checkin/report_validation.h"
 #include "server/store/reply_after_commit.h"
 
@@ -27,6 +30,37 @@ std::string FirstRowText(const v1::PostureReport& report,
 
 }  // namespace
 
+std::vector<CheckStateRecord> NextCheckStates(
+    const std::string& device_id, const v1::Verdict& verdict,
+    const std::vector<CheckStateRecord>& previous, absl::Time now,
+    bool* changed) {
+  std::map<std::pair<std::string, std::string>, const CheckStateRecord*> prev;
+  for (const auto& p : previous) prev[{p.policy_id, p.check_id}] = &p;
+  std::vector<CheckStateRecord> next;
+  *changed = previous.size() != static_cast<size_t>(verdict.results_size());
+  for (const v1::CheckResult& r : verdict.results()) {
+    CheckStateRecord c;
+    c.device_id = device_id;
+    c.policy_id = r.policy_id();
+    c.check_id = r.check_id();
+    c.state = r.state();
+    c.detail = r.detail();
+    c.error = r.error();
+    auto it = prev.find({c.policy_id, c.check_id});
+    if (it != prev.end() && it->second->state == c.state) {
+      c.since = it->second->since;
+      if (it->second->detail != c.detail || it->second->error != c.error) {
+        *changed = true;
+      }
+    } else {
+      c.since = now;
+      *changed = true;
+    }
+    next.push_back(std::move(c));
+  }
+  return next;
+}
+
 void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
                              const v1::CheckInRequest& request, Done done) {
   if (request.sequence() == 0) {
@@ -38,11 +72,20 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
     done(valid);
     return;
   }
+  auto filtered = FilterReport(request.report(), caller.device.ownership);
+  if (!filtered.ok()) {
+    done(filtered.status());
+    return;
+  }
   auto response = std::make_shared<v1::CheckInResponse>();
   const absl::Time now = config_->clock->Now();
   *response->mutable_server_time() = ToProtoTime(now);
   response->set_next_checkin_seconds(config_->checkin_interval_seconds);
   response->set_device_state(v1::DEVICE_STATE_ACTIVE);
+  response->set_policy_bundle_version(policies_->current_version());
+  for (const std::string& t : filtered->dropped_tables) {
+    response->add_dropped_tables(t);
+  }
 
   // A retry of a stored report needs no trip through the writer at all.
   if (request.sequence() <= caller.device.last_sequence &&
@@ -53,15 +96,23 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
     return;
   }
 
-  std::string facts_hash = FactsHash(request.report());
+  const v1::PostureReport& report = filtered->report;
+  auto verdict = policies_->Evaluate(
+      {report.platform(), caller.device.ownership, caller.device.group},
+      report);
+  if (!verdict.ok()) {
+    done(verdict.status());
+    return;
+  }
+  std::optional<v1::Verdict> server_verdict = *std::move(verdict);
+  std::string facts_hash = FactsHash(report);
   auto report_bytes = std::make_shared<std::string>();
-  request.report().SerializeToString(report_bytes.get());
+  report.SerializeToString(report_bytes.get());
   std::string device_id = caller.device.device_id;
   bool promote = caller.used_pending_key;
   uint64_t sequence = request.sequence();
-  std::string os_name = FirstRowText(request.report(), "os_version", "name");
-  std::string os_version =
-      FirstRowText(request.report(), "os_version", "version");
+  std::string os_name = FirstRowText(report, "os_version", "name");
+  std::string os_version = FirstRowText(report, "os_version", "version");
 
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {
@@ -89,6 +140,25 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
           if (!s.ok()) return s;
         }
         response->set_accepted_sequence(sequence);
+        if (server_verdict) {
+          auto previous = w.GetCheckStates(device_id);
+          if (!previous.ok()) return previous.status();
+          bool states_changed = false;
+          std::vector<CheckStateRecord> next = NextCheckStates(
+              device_id, *server_verdict, *previous, now, &states_changed);
+          if (states_changed) {
+            absl::Status s = w.ReplaceCheckStates(device_id, next);
+            if (!s.ok()) return s;
+          }
+          v1::Verdict* out = response->mutable_verdict();
+          *out = *server_verdict;
+          for (size_t i = 0; i < next.size(); ++i) {
+            *out->mutable_results(static_cast<int>(i))->mutable_since() =
+                ToProtoTime(next[i].since);
+          }
+          d.compliant = server_verdict->compliant();
+          d.evaluated_bundle_version = server_verdict->bundle_version();
+        }
         return w.UpdateDevice(d);
       },
       ReplyAfterCommit(response, std::move(done)));

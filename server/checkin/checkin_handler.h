@@ -1,6 +1,7 @@
-// Stores a device's posture report. Acknowledges only after commit; a
-// repeated sequence number is answered from stored state without a write;
-// an unchanged posture updates only the device's last-seen time.
+// Stores a device's posture report and the server's verdict on it (the one
+// that counts). Acknowledges only after commit; a repeated sequence number
+// is answered from stored state without a write; an unchanged posture and
+// verdict update only the device's last-seen time.
 #ifndef TRELLIS_SERVER_CHECKIN_CHECKIN_HANDLER_H_
 #define TRELLIS_SERVER_CHECKIN_CHECKIN_HANDLER_H_
 
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/auth/authenticator.h"
+#include "server/policy/policy_registry.h"
 #include "server/server_config.h"
 #include "server/store/store.h"
 #include "trellis/v1/device_service.pb.h"
@@ -17,8 +19,9 @@ namespace trellis::server {
 class CheckInHandler {
  public:
   using Done = std::function<void(absl::StatusOr<v1::CheckInResponse>)>;
-  CheckInHandler(Store* store, const ServerConfig* config)
-      : store_(store), config_(config) {}
+  CheckInHandler(Store* store, const ServerConfig* config,
+                 PolicyRegistry* policies)
+      : store_(store), config_(config), policies_(policies) {}
 
   void CheckIn(const AuthenticatedDevice& caller,
                const v1::CheckInRequest& request, Done done);
@@ -26,7 +29,16 @@ class CheckInHandler {
  private:
   Store* store_;
   const ServerConfig* config_;
+  PolicyRegistry* policies_;
 };
+
+// Carries each check's "since" forward from `previous` when its state did
+// not change; returns the records to store and sets `changed` when they
+// differ from `previous`.
+std::vector<CheckStateRecord> NextCheckStates(
+    const std::string& device_id, const v1::Verdict& verdict,
+    const std::vector<CheckStateRecord>& previous, absl::Time now,
+    bool* changed);
 
 }  // namespace trellis::server
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
+#include "common/policy/evaluator.h"
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "server/auth/authenticator.h"
@@ -89,6 +90,35 @@ absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
     *response.mutable_device() = ToSummary(**device);
     response.set_last_checkin_sequence((*device)->last_sequence);
     response.set_revocation_reason((*device)->revocation_reason);
+    if ((*device)->compliant) response.set_compliant(*(*device)->compliant);
+    response.set_evaluated_bundle_version((*device)->evaluated_bundle_version);
+    auto states = r.GetCheckStates(request.device_id());
+    if (!states.ok()) return states.status();
+    auto published = policies_->current();
+    for (const CheckStateRecord& c : *states) {
+      v1::CheckResult* out = response.add_checks();
+      out->set_policy_id(c.policy_id);
+      out->set_check_id(c.check_id);
+      out->set_state(static_cast<v1::CheckState>(c.state));
+      out->set_detail(c.detail);
+      out->set_error(c.error);
+      *out->mutable_since() = ToProtoTime(c.since);
+      // Titles and remediation come from the bundle the states were made
+      // with, when it is still the current one.
+      if (!published) continue;
+      for (const v1::Policy& p : published->bundle.policies()) {
+        if (p.id() != c.policy_id) continue;
+        out->set_enforcement(p.enforcement());
+        for (const v1::Check& check : p.checks()) {
+          if (check.id() != c.check_id) continue;
+          out->set_title(check.title());
+          out->set_severity(check.severity());
+          out->set_grace_period_seconds(check.grace_period_seconds());
+          out->set_remediation(policy::RemediationFor(
+              check.remediation(), (*device)->platform));
+        }
+      }
+    }
     auto report = r.GetLastReport(request.device_id());
     if (!report.ok()) return report.status();
     if (report->has_value() &&

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/util/clock.h"
+#include "server/policy/policy_registry.h"
 #include "server/store/store.h"
 #include "trellis/v1/admin_service.pb.h"
 
@@ -14,8 +15,8 @@ namespace trellis::server {
 
 class DeviceAdmin {
  public:
-  DeviceAdmin(Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  DeviceAdmin(Store* store, const Clock* clock, const PolicyRegistry* policies)
+      : store_(store), clock_(clock), policies_(policies) {}
 
   absl::StatusOr<v1::ListDevicesResponse> List(
       const v1::ListDevicesRequest& request);
@@ -30,6 +31,7 @@ class DeviceAdmin {
  private:
   Store* store_;
   const Clock* clock_;
+  const PolicyRegistry* policies_;
 };
 
 }  // namespace trellis::server

@@ -130,6 +130,8 @@ void Enroller::Enroll(const v1::EnrollRequest& request,
   response->set_ca_certificate_pem(pki_->ca.certificate_pem());
   *response->mutable_certificate_expires_at() = ToProtoTime(cert->not_after);
   response->set_checkin_interval_seconds(config_->checkin_interval_seconds);
+  response->set_policy_signing_public_key_pem(
+      pki_->policy_signing.public_key_pem);
 
   std::string secret_hash = enrollment::HashSecret(token->secret);
   const v1::DeviceDescription description = request.description();

@@ -59,6 +59,28 @@ absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
   return ca;
 }
 
+absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
+    const std::string& dir) {
+  std::string key_path = PathIn(dir, "policy-signing.key");
+  std::string pub_path = PathIn(dir, "policy-signing.pub");
+  if (FileExists(key_path)) {
+    absl::Status private_ok = CheckPrivate(key_path);
+    if (!private_ok.ok()) return private_ok;
+    auto key = ReadFile(key_path);
+    auto pub = ReadFile(pub_path);
+    if (!key.ok()) return key.status();
+    if (!pub.ok()) return pub.status();
+    return policy::SigningKeyPair{*std::move(key), *std::move(pub)};
+  }
+  auto keys = policy::GenerateSigningKey();
+  if (!keys.ok()) return keys.status();
+  absl::Status s = WriteFileAtomic(key_path, keys->private_key_pem, 0600);
+  if (s.ok()) s = WriteFileAtomic(pub_path, keys->public_key_pem, 0644);
+  if (!s.ok()) return s;
+  LogInfo("pki: created the policy-signing key in ", dir);
+  return keys;
+}
+
 }  // namespace
 
 absl::StatusOr<crypto::CertificateAuthority> LoadCa(
@@ -86,7 +108,10 @@ absl::StatusOr<ServerPki> LoadOrCreateServerPki(
   std::string names_path = PathIn(state_dir, "server.names");
   std::string names = absl::StrCat("dns=", absl::StrJoin(dns_names, ","),
                                    " ip=", absl::StrJoin(ip_addresses, ","));
-  ServerPki pki{*std::move(ca), *std::move(fingerprint), "", ""};
+  auto signing = LoadOrCreateSigningKey(state_dir);
+  if (!signing.ok()) return signing.status();
+  ServerPki pki{*std::move(ca), *std::move(fingerprint), "", "",
+                *std::move(signing)};
 
   // Reuse the existing certificate when it still fits.
   auto cert = ReadFile(cert_path);

@@ -2,6 +2,8 @@
 //   ca.crt, ca.key (0600)         the device/operator CA, made on first start
 //   server.crt, server.key (0600) the TLS certificate, reissued when the
 //                                 configured names change or it nears expiry
+//   policy-signing.key (0600)     Ed25519 key that signs policy bundles,
+//                                 kept apart from the CA on purpose
 #ifndef TRELLIS_SERVER_PKI_SERVER_PKI_H_
 #define TRELLIS_SERVER_PKI_SERVER_PKI_H_
 
@@ -10,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/crypto/pki.h"
+#include "common/policy/bundle_signing.h"
 #include "common/util/clock.h"
 
 namespace trellis::server {
@@ -19,6 +22,7 @@ struct ServerPki {
   std::string ca_fingerprint_sha256;  // raw 32 bytes
   std::string server_cert_pem;
   std::string server_key_pem;
+  policy::SigningKeyPair policy_signing;
 };
 
 absl::StatusOr<ServerPki> LoadOrCreateServerPki(

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/proto_time.h"
 #include "server/audit/audit_admin.h"
+#include "server/policy/compliance_summary.h"
 #include "server/rpc/unary_reply.h"
 
 namespace trellis::server {
@@ -118,6 +119,46 @@ grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
   out.set_problem(verdict->problem);
   return FinishNow(context, response,
                    absl::StatusOr<v1::VerifyAuditChainResponse>(out));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::PublishPolicies(
+    grpc::CallbackServerContext* context,
+    const v1::PublishPoliciesRequest* request,
+    v1::PublishPoliciesResponse* response) {
+  auto op = Authorize(context, request->dry_run() ? Permission::kRead
+                                                  : Permission::kManagePolicies);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  policies_->Publish(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::GetPolicyBundle(
+    grpc::CallbackServerContext* context,
+    const v1::GetPolicyBundleRequest* request,
+    v1::GetPolicyBundleResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  auto published = policies_->current();
+  if (!published) {
+    return FinishWithError(
+        context, absl::NotFoundError("no policy bundle has been published"));
+  }
+  v1::GetPolicyBundleResponse out;
+  *out.mutable_bundle() = published->bundle;
+  out.set_signing_key_id(published->signed_bundle.key_id());
+  return FinishNow(context, response,
+                   absl::StatusOr<v1::GetPolicyBundleResponse>(std::move(out)));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::GetComplianceSummary(
+    grpc::CallbackServerContext* context,
+    const v1::GetComplianceSummaryRequest* request,
+    v1::GetComplianceSummaryResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response,
+                   ComputeComplianceSummary(*store_, policies_->current_version()));
 }
 
 }  // namespace trellis::server

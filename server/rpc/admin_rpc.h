@@ -6,6 +6,7 @@
 #include "server/auth/authenticator.h"
 #include "server/devices/device_admin.h"
 #include "server/enrollment/token_admin.h"
+#include "server/policy/policy_registry.h"
 #include "trellis/v1/admin_service.grpc.pb.h"
 
 namespace trellis::server {
@@ -13,8 +14,12 @@ namespace trellis::server {
 class AdminRpc final : public v1::AdminService::CallbackService {
  public:
   AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
-           DeviceAdmin* devices)
-      : store_(store), auth_(auth), tokens_(tokens), devices_(devices) {}
+           DeviceAdmin* devices, PolicyRegistry* policies)
+      : store_(store),
+        auth_(auth),
+        tokens_(tokens),
+        devices_(devices),
+        policies_(policies) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
@@ -50,6 +55,18 @@ class AdminRpc final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::VerifyAuditChainRequest* request,
       v1::VerifyAuditChainResponse* response) override;
+  grpc::ServerUnaryReactor* PublishPolicies(
+      grpc::CallbackServerContext* context,
+      const v1::PublishPoliciesRequest* request,
+      v1::PublishPoliciesResponse* response) override;
+  grpc::ServerUnaryReactor* GetPolicyBundle(
+      grpc::CallbackServerContext* context,
+      const v1::GetPolicyBundleRequest* request,
+      v1::GetPolicyBundleResponse* response) override;
+  grpc::ServerUnaryReactor* GetComplianceSummary(
+      grpc::CallbackServerContext* context,
+      const v1::GetComplianceSummaryRequest* request,
+      v1::GetComplianceSummaryResponse* response) override;
 
  private:
   // The operator, if it may do `permission`.
@@ -60,6 +77,7 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   Authenticator* auth_;
   TokenAdmin* tokens_;
   DeviceAdmin* devices_;
+  PolicyRegistry* policies_;
 };
 
 }  // namespace trellis::server

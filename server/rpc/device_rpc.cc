@@ -34,4 +34,21 @@ grpc::ServerUnaryReactor* DeviceRpc::CheckIn(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* DeviceRpc::FetchPolicyBundle(
+    grpc::CallbackServerContext* context,
+    const v1::FetchPolicyBundleRequest* request,
+    v1::FetchPolicyBundleResponse* response) {
+  auto caller = auth_->AuthenticateDevice(*context->auth_context());
+  if (!caller.ok()) return FinishWithError(context, caller.status());
+  auto published = policies_->current();
+  if (!published) {
+    return FinishWithError(
+        context, absl::NotFoundError("no policy bundle has been published"));
+  }
+  v1::FetchPolicyBundleResponse out;
+  *out.mutable_bundle() = published->signed_bundle;
+  return FinishNow(context, response,
+                   absl::StatusOr<v1::FetchPolicyBundleResponse>(std::move(out)));
+}
+
 }  // namespace trellis::server

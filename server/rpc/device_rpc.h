@@ -13,11 +13,12 @@ namespace trellis::server {
 class DeviceRpc final : public v1::DeviceService::CallbackService {
  public:
   DeviceRpc(Authenticator* auth, Enroller* enroller, Renewer* renewer,
-            CheckInHandler* checkin)
+            CheckInHandler* checkin, PolicyRegistry* policies)
       : auth_(auth),
         enroller_(enroller),
         renewer_(renewer),
-        checkin_(checkin) {}
+        checkin_(checkin),
+        policies_(policies) {}
 
   grpc::ServerUnaryReactor* Enroll(grpc::CallbackServerContext* context,
                                    const v1::EnrollRequest* request,
@@ -28,12 +29,17 @@ class DeviceRpc final : public v1::DeviceService::CallbackService {
   grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* context,
                                     const v1::CheckInRequest* request,
                                     v1::CheckInResponse* response) override;
+  grpc::ServerUnaryReactor* FetchPolicyBundle(
+      grpc::CallbackServerContext* context,
+      const v1::FetchPolicyBundleRequest* request,
+      v1::FetchPolicyBundleResponse* response) override;
 
  private:
   Authenticator* auth_;
   Enroller* enroller_;
   Renewer* renewer_;
   CheckInHandler* checkin_;
+  PolicyRegistry* policies_;
 };
 
 }  // namespace trellis::server

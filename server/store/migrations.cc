@@ -76,6 +76,28 @@ CREATE TABLE device_reports (
 );
 CREATE INDEX devices_by_enrolment ON devices(enrolled_at DESC, device_id);
 )sql",
+      // 3: signed policy bundles and each device's per-check state.
+      R"sql(
+CREATE TABLE policy_bundles (
+  version      INTEGER PRIMARY KEY,
+  published_at INTEGER NOT NULL,
+  published_by TEXT NOT NULL,
+  signed       BLOB NOT NULL
+);
+CREATE TABLE device_check_states (
+  device_id  TEXT NOT NULL REFERENCES devices(device_id),
+  policy_id  TEXT NOT NULL,
+  check_id   TEXT NOT NULL,
+  state      INTEGER NOT NULL,
+  since      INTEGER NOT NULL,
+  detail     TEXT NOT NULL DEFAULT '',
+  error      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (device_id, policy_id, check_id)
+) WITHOUT ROWID;
+ALTER TABLE devices ADD COLUMN compliant INTEGER;
+ALTER TABLE devices ADD COLUMN evaluated_bundle_version INTEGER NOT NULL
+  DEFAULT 0;
+)sql",
   };
   return *migrations;
 }

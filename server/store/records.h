@@ -48,6 +48,27 @@ struct DeviceRecord {
   uint64_t last_sequence = 0;
   std::string facts_hash;
   std::string revocation_reason;
+  // From the last server-side evaluation; unset before the first.
+  std::optional<bool> compliant;
+  uint64_t evaluated_bundle_version = 0;
+};
+
+struct PolicyBundleRecord {
+  uint64_t version = 0;
+  absl::Time published_at;
+  std::string published_by;
+  std::string signed_bundle;  // serialized v1::SignedPolicyBundle
+};
+
+// One check's current state on one device, and since when.
+struct CheckStateRecord {
+  std::string device_id;
+  std::string policy_id;
+  std::string check_id;
+  int state = 0;  // v1::CheckState
+  absl::Time since;
+  std::string detail;
+  std::string error;
 };
 
 struct OperatorRecord {

@@ -42,7 +42,8 @@ constexpr char kDeviceColumns[] =
     "device_id, key_hash, pending_key_hash, hostname, hardware_serial, "
     "platform, os_name, os_version, agent_version, grp, ownership, state, "
     "enrolled_at, last_seen_at, clone_of, cert_serial, cert_expires_at, "
-    "token_id, last_sequence, facts_hash, revocation_reason";
+    "token_id, last_sequence, facts_hash, revocation_reason, compliant, "
+    "evaluated_bundle_version";
 
 DeviceRecord DeviceFromRow(const Statement& s) {
   DeviceRecord d;
@@ -67,6 +68,8 @@ DeviceRecord DeviceFromRow(const Statement& s) {
   d.last_sequence = static_cast<uint64_t>(s.Int(18));
   d.facts_hash = s.Blob(19);
   d.revocation_reason = s.Text(20);
+  if (!s.IsNull(21)) d.compliant = s.Int(21) != 0;
+  d.evaluated_bundle_version = static_cast<uint64_t>(s.Int(22));
   return d;
 }
 
@@ -93,7 +96,10 @@ void BindDeviceFields(Statement& s, const DeviceRecord& d, int first) {
       .Bind(i++, d.token_id)
       .Bind(i++, static_cast<int64_t>(d.last_sequence))
       .BindBlobOrNull(i++, d.facts_hash)
-      .Bind(i++, d.revocation_reason);
+      .Bind(i++, d.revocation_reason)
+      .BindOptional(i++, d.compliant ? std::optional<int64_t>(*d.compliant)
+                                     : std::nullopt)
+      .Bind(i++, static_cast<int64_t>(d.evaluated_bundle_version));
 }
 
 constexpr char kOperatorColumns[] =
@@ -286,7 +292,7 @@ absl::Status SqliteQueries::UpdateToken(const TokenRecord& t) {
 absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
   auto stmt = conn_->Prepare(
       absl::StrCat("INSERT INTO devices (", kDeviceColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -300,7 +306,8 @@ absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
       "agent_version=?9, grp=?10, ownership=?11, state=?12, enrolled_at=?13, "
       "last_seen_at=?14, clone_of=?15, cert_serial=?16, cert_expires_at=?17, "
       "token_id=?18, last_sequence=?19, facts_hash=?20, "
-      "revocation_reason=?21 WHERE device_id=?1");
+      "revocation_reason=?21, compliant=?22, evaluated_bundle_version=?23 "
+      "WHERE device_id=?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -369,6 +376,99 @@ absl::StatusOr<AuditRecord> SqliteQueries::AppendAudit(AuditRecord entry) {
   absl::Status s = stmt->Run();
   if (!s.ok()) return s;
   return entry;
+}
+
+absl::StatusOr<std::optional<PolicyBundleRecord>>
+SqliteQueries::GetLatestPolicyBundle() {
+  auto stmt = conn_->Prepare(
+      "SELECT version, published_at, published_by, signed FROM "
+      "policy_bundles ORDER BY version DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  return FirstRow<PolicyBundleRecord>(*stmt, [](const Statement& s) {
+    PolicyBundleRecord b;
+    b.version = static_cast<uint64_t>(s.Int(0));
+    b.published_at = FromDb(s.Int(1));
+    b.published_by = s.Text(2);
+    b.signed_bundle = s.Blob(3);
+    return b;
+  });
+}
+
+absl::Status SqliteQueries::InsertPolicyBundle(const PolicyBundleRecord& b) {
+  auto stmt = conn_->Prepare(
+      "INSERT INTO policy_bundles (version, published_at, published_by, "
+      "signed) VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(b.version))
+      .Bind(2, ToDb(b.published_at))
+      .Bind(3, b.published_by)
+      .BindBlob(4, b.signed_bundle);
+  return stmt->Run();
+}
+
+namespace {
+constexpr char kCheckStateColumns[] =
+    "device_id, policy_id, check_id, state, since, detail, error";
+
+CheckStateRecord CheckStateFromRow(const Statement& s) {
+  CheckStateRecord c;
+  c.device_id = s.Text(0);
+  c.policy_id = s.Text(1);
+  c.check_id = s.Text(2);
+  c.state = static_cast<int>(s.Int(3));
+  c.since = FromDb(s.Int(4));
+  c.detail = s.Text(5);
+  c.error = s.Text(6);
+  return c;
+}
+}  // namespace
+
+absl::StatusOr<std::vector<CheckStateRecord>> SqliteQueries::GetCheckStates(
+    absl::string_view device_id) {
+  auto stmt = conn_->Prepare(
+      absl::StrCat("SELECT ", kCheckStateColumns,
+                   " FROM device_check_states WHERE device_id = ? ORDER BY "
+                   "policy_id, check_id"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id);
+  return CollectRows<CheckStateRecord>(*stmt, CheckStateFromRow);
+}
+
+absl::StatusOr<std::vector<CheckStateRecord>>
+SqliteQueries::ListActiveCheckStates() {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT c.device_id, c.policy_id, c.check_id, c.state, c.since, "
+      "c.detail, c.error FROM device_check_states c JOIN devices d "
+      "USING (device_id) WHERE d.state = ",
+      static_cast<int>(v1::DEVICE_STATE_ACTIVE)));
+  if (!stmt.ok()) return stmt.status();
+  return CollectRows<CheckStateRecord>(*stmt, CheckStateFromRow);
+}
+
+absl::Status SqliteQueries::ReplaceCheckStates(
+    absl::string_view device_id, const std::vector<CheckStateRecord>& states) {
+  auto del = conn_->Prepare(
+      "DELETE FROM device_check_states WHERE device_id = ?");
+  if (!del.ok()) return del.status();
+  del->Bind(1, device_id);
+  absl::Status s = del->Run();
+  if (!s.ok()) return s;
+  for (const CheckStateRecord& c : states) {
+    auto ins = conn_->Prepare(absl::StrCat("INSERT INTO device_check_states (",
+                                           kCheckStateColumns,
+                                           ") VALUES (?,?,?,?,?,?,?)"));
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, device_id)
+        .Bind(2, c.policy_id)
+        .Bind(3, c.check_id)
+        .Bind(4, static_cast<int64_t>(c.state))
+        .Bind(5, ToDb(c.since))
+        .Bind(6, c.detail)
+        .Bind(7, c.error);
+    s = ins->Run();
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace trellis::server

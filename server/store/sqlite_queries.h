@@ -41,6 +41,16 @@ class SqliteQueries : public StoreWriter {
                              const std::string& report) override;
   absl::Status UpsertOperator(const OperatorRecord& op) override;
   absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) override;
+  absl::StatusOr<std::optional<PolicyBundleRecord>> GetLatestPolicyBundle()
+      override;
+  absl::StatusOr<std::vector<CheckStateRecord>> GetCheckStates(
+      absl::string_view device_id) override;
+  absl::StatusOr<std::vector<CheckStateRecord>> ListActiveCheckStates()
+      override;
+  absl::Status InsertPolicyBundle(const PolicyBundleRecord& b) override;
+  absl::Status ReplaceCheckStates(
+      absl::string_view device_id,
+      const std::vector<CheckStateRecord>& states) override;
 
  private:
   absl::StatusOr<std::vector<DeviceRecord>> QueryDevices(Statement& stmt);

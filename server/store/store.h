@@ -50,6 +50,15 @@ class StoreReader {
 
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(
       uint64_t after_sequence, int limit) = 0;
+
+  // The newest published bundle, if any.
+  virtual absl::StatusOr<std::optional<PolicyBundleRecord>>
+  GetLatestPolicyBundle() = 0;
+  virtual absl::StatusOr<std::vector<CheckStateRecord>> GetCheckStates(
+      absl::string_view device_id) = 0;
+  // Check states of every active device (for fleet summaries).
+  virtual absl::StatusOr<std::vector<CheckStateRecord>>
+  ListActiveCheckStates() = 0;
 };
 
 // Mutations, available only inside a write function.
@@ -68,6 +77,11 @@ class StoreWriter : public StoreReader {
   // Appends to the hash chain; sequence, previous_hash and hash are filled
   // in by the store. Returns the stored record.
   virtual absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) = 0;
+  virtual absl::Status InsertPolicyBundle(const PolicyBundleRecord& b) = 0;
+  // Replaces all check states of one device.
+  virtual absl::Status ReplaceCheckStates(
+      absl::string_view device_id,
+      const std::vector<CheckStateRecord>& states) = 0;
 };
 
 class Store {

@@ -20,6 +20,18 @@ grep -q "Enrolled as device d" <<<"$out" || fail "agent did not enrol"
 grep -q "Check-in accepted." <<<"$out" || fail "no check-in"
 grep -q "1 device(s)" <<<"$out" || fail "fleet listing does not show one device"
 grep -q "$(hostname)" <<<"$out" || fail "fleet listing lacks this host's name"
+grep -q "Published bundle version 1." <<<"$out" || fail "shipped policies were not published"
+grep -q "Compliance:" <<<"$out" || fail "no server-side compliance report"
+grep -q "Policy bundle version 1" <<<"$out" || fail "agent check did not use the fetched bundle"
+grep -q "evaluated devices compliant" <<<"$out" || fail "no fleet compliance summary"
+[ -f "$state/agent/policy-bundle.pb" ] || fail "agent did not keep the bundle"
+
+# show-data lists what is sent, grouped by privacy class.
+data="$("$build/agent/trellis-agent" show-data --state-dir "$state/agent")"
+grep -q "== basic ==" <<<"$data" || fail "show-data has no basic section"
+grep -q "\[os_version\]" <<<"$data" || fail "show-data lacks os_version"
+"$build/agent/trellis-agent" check --json --state-dir "$state/agent" >"$state/check.json" || true
+grep -q '"bundle_version": "1"' "$state/check.json" || fail "check --json lacks the bundle version"
 [ "$(stat -c %a "$state/server/ca.key")" = 600 ] || fail "ca.key is not 0600"
 [ "$(stat -c %a "$state/agent/device.key")" = 600 ] || fail "device.key is not 0600"
 [ "$(stat -c %a "$state/admin.creds")" = 600 ] || fail "credentials are not 0600"

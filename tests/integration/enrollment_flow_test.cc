@@ -153,10 +153,7 @@ TEST_F(EnrollmentFlowTest, TwentyAgentsRaceForOneSingleUseTokenOneWins) {
   constexpr int kAgents = 20;
   std::vector<absl::Status> results(kAgents);
   // Machines are created up front; the map is not touched concurrently.
-  for (int i = 0; i < kAgents; ++i) {
-    machines_[absl::StrCat("racer-", i)] =
-        std::make_unique<FakeSystemSource>(absl::StrCat("racer-", i), "");
-  }
+  for (int i = 0; i < kAgents; ++i) Machine(absl::StrCat("racer-", i));
   std::atomic<bool> go{false};
   std::vector<std::thread> threads;
   for (int i = 0; i < kAgents; ++i) {
@@ -261,7 +258,7 @@ TEST_F(EnrollmentFlowTest, AgentRetriesWhileServerIsDownThenChecksIn) {
   options.follow_server_interval = false;
   options.rpc_timeout = absl::Seconds(2);
   agent::RunLoop loop(
-      *state, machines_["patient"].get(), &clock_,
+      *state, &Machine("patient").probe,
       [&](absl::Duration d) {
         ++sleeps;
         absl::SleepFor(d);

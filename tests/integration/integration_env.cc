@@ -1,11 +1,13 @@
 #include "tests/integration/integration_env.h"
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "agent/checkin/checkin_client.h"
 #include "agent/enroll/device_enrollment.h"
+#include "agent/facts/linux/linux_collectors.h"
 #include "agent/rpc/channel.h"
 #include "common/util/files.h"
 #include "server/operators/operator_provisioning.h"
@@ -32,6 +34,32 @@ absl::StatusOr<std::string> FakeSystemSource::ReadFile(
 }
 
 absl::StatusOr<agent::UnameInfo> FakeSystemSource::Uname() { return uname; }
+
+absl::StatusOr<std::vector<std::string>> FakeSystemSource::ListDirectory(
+    const std::string& path) {
+  std::string prefix = path.back() == '/' ? path : path + "/";
+  std::set<std::string> names;
+  for (const auto& [file, content] : files) {
+    if (file.rfind(prefix, 0) != 0) continue;
+    std::string rest = file.substr(prefix.size());
+    names.insert(rest.substr(0, rest.find('/')));
+  }
+  if (names.empty()) return absl::NotFoundError(path);
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+FakeMachine::FakeMachine(std::string hostname, std::string serial,
+                         const Clock* clock)
+    : system(std::move(hostname), std::move(serial)),
+      probe(&system, &runner, clock,
+            agent::linux_facts::AllLinuxCollectors(), v1::PLATFORM_LINUX) {}
+
+FakeMachine& IntegrationTest::Machine(const std::string& name,
+                                      const std::string& serial) {
+  auto& machine = machines_[name];
+  if (!machine) machine = std::make_unique<FakeMachine>(name, serial, &clock_);
+  return *machine;
+}
 
 IntegrationTest::IntegrationTest() = default;
 
@@ -100,13 +128,12 @@ std::string IntegrationTest::CreateToken(const std::string& group,
 absl::StatusOr<agent::AgentState> IntegrationTest::Enroll(
     const std::string& token, const std::string& name,
     const std::string& serial) {
-  auto& machine = machines_[name];
-  if (!machine) machine = std::make_unique<FakeSystemSource>(name, serial);
+  FakeMachine& machine = Machine(name, serial);
   agent::AgentState state(dir_.File("agent-" + name));
   agent::EnrollOptions options;
   options.token = token;
   options.timeout = absl::Seconds(10);
-  auto response = agent::EnrollDevice(state, options, *machine, clock_);
+  auto response = agent::EnrollDevice(state, options, machine.probe);
   if (!response.ok()) return response.status();
   return state;
 }
@@ -114,9 +141,7 @@ absl::StatusOr<agent::AgentState> IntegrationTest::Enroll(
 absl::StatusOr<v1::CheckInResponse> IntegrationTest::CheckIn(
     const agent::AgentState& state) {
   std::string name = state.dir().substr(state.dir().rfind("agent-") + 6);
-  auto& machine = machines_[name];
-  if (!machine) machine = std::make_unique<FakeSystemSource>(name, "");
-  return agent::CheckInOnce(state, *machine, clock_, absl::Seconds(10));
+  return agent::CheckInOnce(state, Machine(name).probe, absl::Seconds(10));
 }
 
 std::unique_ptr<v1::DeviceService::Stub> IntegrationTest::DeviceStub(

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "agent/facts/command_runner.h"
+#include "agent/facts/device_probe.h"
 #include "agent/facts/system_source.h"
 #include "agent/state/agent_state.h"
 #include "gtest/gtest.h"
@@ -20,14 +22,24 @@
 
 namespace trellis::testing {
 
-// A machine whose files and uname are whatever the test says.
+// A machine whose files, directories, commands and uname are whatever the
+// test says, seen through the real Linux collectors.
 class FakeSystemSource : public agent::SystemSource {
  public:
   FakeSystemSource(std::string hostname, std::string serial);
   absl::StatusOr<std::string> ReadFile(const std::string& path) override;
   absl::StatusOr<agent::UnameInfo> Uname() override;
+  absl::StatusOr<std::vector<std::string>> ListDirectory(
+      const std::string& path) override;
   std::map<std::string, std::string> files;
   agent::UnameInfo uname;
+};
+
+struct FakeMachine {
+  FakeMachine(std::string hostname, std::string serial, const Clock* clock);
+  FakeSystemSource system;
+  agent::FakeCommandRunner runner;
+  agent::DeviceProbe probe;
 };
 
 struct CtlResult {
@@ -72,7 +84,9 @@ class IntegrationTest : public ::testing::Test {
   FakeClock clock_{absl::Now()};
   std::unique_ptr<server::TrellisServer> server_;
   std::string admin_credentials_;
-  std::map<std::string, std::unique_ptr<FakeSystemSource>> machines_;
+  // The fake machine behind agent `name`, created on first use.
+  FakeMachine& Machine(const std::string& name, const std::string& serial = "");
+  std::map<std::string, std::unique_ptr<FakeMachine>> machines_;
 };
 
 }  // namespace trellis::testing

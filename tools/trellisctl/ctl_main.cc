@@ -4,9 +4,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/facts/fact_schema.h"
+#include "common/policy/evaluator.h"
+#include "common/policy/policy_loader.h"
 #include "common/identity/operator_credentials.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
@@ -33,6 +38,12 @@ constexpr char kUsage[] =
     "  device revoke DEVICE_ID --reason TEXT\n"
     "  audit list [--after SEQ] [--limit N]\n"
     "  audit verify\n"
+    "  policy validate PATH          check policy files offline\n"
+    "  policy apply PATH [--dry-run] show the plan, then publish\n"
+    "  policy show                   the published bundle\n"
+    "  compliance summary            pass rates by policy, check, platform, "
+    "group\n"
+    "  facts reference               the fact tables as Markdown (offline)\n"
     "\n"
     "Credentials come from --credentials, $TRELLIS_CREDENTIALS, or\n"
     "~/.config/trellis/credentials (see trellis-server operator create).\n";
@@ -101,6 +112,11 @@ class Ctl {
   int DeviceRevoke();
   int AuditList();
   int AuditVerify();
+  int PolicyValidate();
+  int PolicyApply();
+  int PolicyShow();
+  int ComplianceSummary();
+  int FactsReference();
 
   std::ostream& out_;
   std::ostream& err_;
@@ -357,6 +373,29 @@ int Ctl::DeviceShow() {
       absl::StrAppend(&out, "Revoked:       ", response.revocation_reason(),
                       "\n");
     }
+    if (response.checks_size() > 0) {
+      absl::StrAppend(&out, "\nCompliance:    ",
+                      response.compliant() ? "compliant" : "NOT compliant",
+                      " (bundle ", response.evaluated_bundle_version(), ")\n");
+      TablePrinter t({"STATE", "SINCE (UTC)", "POLICY/CHECK", "TITLE"});
+      for (const auto& c : response.checks()) {
+        t.AddRow({policy::CheckStateWord(c.state()), When(c.since()),
+                  absl::StrCat(c.policy_id(), "/", c.check_id()), c.title()});
+      }
+      out += t.Render();
+      for (const auto& c : response.checks()) {
+        if (c.state() == v1::CHECK_STATE_FAIL && !c.detail().empty()) {
+          absl::StrAppend(&out, "\n", c.policy_id(), "/", c.check_id(),
+                          " fails:\n  ",
+                          absl::StrReplaceAll(c.detail(), {{"\n", "\n  "}}),
+                          "\n");
+        }
+        if (c.state() == v1::CHECK_STATE_ERROR) {
+          absl::StrAppend(&out, "\n", c.policy_id(), "/", c.check_id(),
+                          " could not be checked: ", c.error(), "\n");
+        }
+      }
+    }
     for (const auto& table : response.last_report().tables()) {
       absl::StrAppend(&out, "\n[", table.name(), "]");
       if (table.status() == v1::FactTable::STATUS_UNKNOWN) {
@@ -443,11 +482,157 @@ int Ctl::AuditVerify() {
   return response.intact() ? 0 : 1;
 }
 
+int Ctl::FactsReference() {
+  out_ << facts::RenderFactsReference();
+  return 0;
+}
+
+int Ctl::PolicyValidate() {
+  if (args_.positional.size() != 3) return Usage();
+  auto policies = policy::LoadPolicies(args_.positional[2]);
+  if (!policies.ok()) {
+    err_ << policies.status().message() << "\n";
+    return 1;
+  }
+  int checks = 0;
+  for (const auto& p : *policies) checks += p.checks_size();
+  out_ << args_.positional[2] << ": " << policies->size() << " policies, "
+       << checks << " checks, all valid\n";
+  return 0;
+}
+
+std::string ChangeWord(v1::PolicyPlanEntry::Change c) {
+  switch (c) {
+    case v1::PolicyPlanEntry::CHANGE_ADDED:
+      return "+ add    ";
+    case v1::PolicyPlanEntry::CHANGE_CHANGED:
+      return "~ change ";
+    case v1::PolicyPlanEntry::CHANGE_REMOVED:
+      return "- remove ";
+    default:
+      return "  keep   ";
+  }
+}
+
+int Ctl::PolicyApply() {
+  if (args_.positional.size() != 3) return Usage();
+  auto policies = policy::LoadPolicies(args_.positional[2]);
+  if (!policies.ok()) {
+    err_ << policies.status().message() << "\n";
+    return 1;
+  }
+  v1::PublishPoliciesRequest request;
+  for (auto& p : *policies) *request.add_policies() = std::move(p);
+  // Always plan first; publish only after showing it.
+  request.set_dry_run(true);
+  v1::PublishPoliciesResponse plan;
+  {
+    grpc::ClientContext context;
+    Prepare(&context);
+    grpc::Status s = stub_->PublishPolicies(&context, request, &plan);
+    if (!s.ok()) return Refused(s);
+  }
+  bool changes = false;
+  std::string text = absl::StrCat("Plan against bundle version ",
+                                  plan.previous_version(), ":\n");
+  for (const auto& e : plan.plan()) {
+    if (e.change() != v1::PolicyPlanEntry::CHANGE_UNCHANGED) changes = true;
+    absl::StrAppend(&text, "  ", ChangeWord(e.change()), e.policy_id(),
+                    e.check_id().empty() ? " (policy)" : "/" + e.check_id(),
+                    "\n");
+  }
+  if (!json_) out_ << text;
+  if (args_.Has("dry-run") || !changes) {
+    if (json_) out_ << ToJson(plan) << "\n";
+    if (!json_) out_ << (changes ? "Dry run: nothing published.\n"
+                                 : "No changes: nothing to publish.\n");
+    return 0;
+  }
+  request.set_dry_run(false);
+  v1::PublishPoliciesResponse published;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->PublishPolicies(&context, request, &published);
+  if (!s.ok()) return Refused(s);
+  Print(published, [&] {
+    return absl::StrCat("Published bundle version ",
+                        published.published_version(), ".\n");
+  });
+  return 0;
+}
+
+int Ctl::PolicyShow() {
+  v1::GetPolicyBundleResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s =
+      stub_->GetPolicyBundle(&context, v1::GetPolicyBundleRequest(), &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    const auto& b = response.bundle();
+    std::string out = absl::StrCat(
+        "Bundle version ", b.version(), ", published ",
+        When(b.published_at()), " UTC by ", b.published_by(), ", signed by ",
+        response.signing_key_id(), "\n");
+    TablePrinter t({"POLICY", "CHECK", "SEVERITY", "ENFORCEMENT", "GRACE",
+                    "TITLE"});
+    for (const auto& p : b.policies()) {
+      for (const auto& c : p.checks()) {
+        t.AddRow({p.id(), c.id(),
+                  EnumWord(v1::Severity_Name(c.severity()), "SEVERITY_"),
+                  EnumWord(v1::Enforcement_Name(p.enforcement()), "ENFORCEMENT_"),
+                  absl::StrCat(c.grace_period_seconds() / 3600, "h"),
+                  c.title()});
+      }
+    }
+    return out + t.Render();
+  });
+  return 0;
+}
+
+std::string Rate(const v1::PassRate& r) {
+  int decided = r.passing() + r.failing() + r.erroring();
+  std::string pct = decided == 0 ? "-"
+                                 : absl::StrCat(100 * r.passing() / decided, "%");
+  return pct;
+}
+
+int Ctl::ComplianceSummary() {
+  v1::GetComplianceSummaryResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->GetComplianceSummary(
+      &context, v1::GetComplianceSummaryRequest(), &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    std::string out = absl::StrCat(
+        "Bundle version ", response.bundle_version(), ": ",
+        response.compliant_devices(), " of ", response.devices(),
+        " evaluated devices compliant\n");
+    auto section = [&](const char* title,
+                       const google::protobuf::RepeatedPtrField<v1::PassRate>& rows) {
+      TablePrinter t({title, "PASS RATE", "PASS", "FAIL", "ERROR", "N/A"});
+      for (const auto& r : rows) {
+        t.AddRow({r.key(), Rate(r), absl::StrCat(r.passing()),
+                  absl::StrCat(r.failing()), absl::StrCat(r.erroring()),
+                  absl::StrCat(r.not_applicable())});
+      }
+      absl::StrAppend(&out, "\n", t.Render());
+    };
+    section("POLICY", response.by_policy());
+    section("CHECK", response.by_check());
+    section("PLATFORM", response.by_platform());
+    section("GROUP", response.by_group());
+    return out;
+  });
+  return 0;
+}
+
 int Ctl::Run(const std::vector<std::string>& argv) {
   auto parsed =
       ParseArgs(argv, {{"credentials", "server", "group", "ownership", "uses",
                         "ttl", "description", "reason", "limit", "after"},
-                       {"json", "all", "help"}});
+                       {"json", "all", "help", "dry-run"}});
   if (!parsed.ok()) {
     err_ << "trellisctl: " << parsed.status().message() << "\n";
     return 2;
@@ -468,6 +653,11 @@ int Ctl::Run(const std::vector<std::string>& argv) {
           {{"device", "revoke"}, &Ctl::DeviceRevoke},
           {{"audit", "list"}, &Ctl::AuditList},
           {{"audit", "verify"}, &Ctl::AuditVerify},
+          {{"policy", "validate"}, &Ctl::PolicyValidate},
+          {{"policy", "apply"}, &Ctl::PolicyApply},
+          {{"policy", "show"}, &Ctl::PolicyShow},
+          {{"compliance", "summary"}, &Ctl::ComplianceSummary},
+          {{"facts", "reference"}, &Ctl::FactsReference},
       };
   auto it =
       kCommands.find({p[0], p.size() > 1 && p[0] != "whoami" ? p[1] : ""});
@@ -476,7 +666,10 @@ int Ctl::Run(const std::vector<std::string>& argv) {
          << (p.size() > 1 ? " " + p[1] : "") << "'\n";
     return Usage();
   }
-  if (!Connect()) return 1;
+  // Offline commands need no server.
+  bool offline = it->second == &Ctl::PolicyValidate ||
+                 it->second == &Ctl::FactsReference;
+  if (!offline && !Connect()) return 1;
   return (this->*(it->second))();
 }
 

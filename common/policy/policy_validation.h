@@ -1,0 +1,20 @@
+// Structural checks on a set of policies, whoever built them (the YAML
+// loader, or an independent client calling PublishPolicies): the server
+// re-validates everything it is sent.
+#ifndef TRELLIS_COMMON_POLICY_POLICY_VALIDATION_H_
+#define TRELLIS_COMMON_POLICY_POLICY_VALIDATION_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "trellis/v1/policy.pb.h"
+
+namespace trellis::policy {
+
+// InvalidArgument naming the policy/check and field. Does not prepare SQL
+// (Evaluator::Compile does that).
+absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies);
+
+}  // namespace trellis::policy
+
+#endif  // TRELLIS_COMMON_POLICY_POLICY_VALIDATION_H_

@@ -1,0 +1,90 @@
+// Helpers for the Windows collector tests: recorded outputs from
+// tests/fixtures/windows/, canned command results, and a compact rendering of
+// fact rows so a whole row is checked in one comparison.
+#ifndef TRELLIS_TESTS_AGENT_FACTS_WINDOWS_WINDOWS_TEST_UTIL_H_
+#define TRELLIS_TESTS_AGENT_FACTS_WINDOWS_WINDOWS_TEST_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "agent/facts/collector.h"
+#include "agent/facts/command_runner.h"
+#include "agent/facts/windows/powershell.h"
+#include "common/facts/fact_schema.h"
+#include "common/util/files.h"
+#include "gtest/gtest.h"
+#include "trellis/v1/common.pb.h"
+
+namespace trellis::agent::windows_facts::windows_test {
+
+// The recorded output tests/fixtures/windows/<name>; fails the test if the
+// fixture is missing, so a typo cannot turn into a silently empty input.
+inline std::string Fixture(const std::string& name) {
+  absl::StatusOr<std::string> text = ReadFile(
+      absl::StrCat(TRELLIS_SOURCE_DIR, "/tests/fixtures/windows/", name));
+  EXPECT_TRUE(text.ok()) << name << ": " << text.status();
+  return text.ok() ? *text : std::string();
+}
+
+inline CommandResult Result(int exit_code, std::string out,
+                            std::string err = "") {
+  CommandResult r;
+  r.exit_code = exit_code;
+  r.stdout_text = std::move(out);
+  r.stderr_text = std::move(err);
+  return r;
+}
+
+inline CommandResult Ok(std::string out, std::string err = "") {
+  return Result(0, std::move(out), std::move(err));
+}
+
+// The FakeCommandRunner key for running `script` through PowerShell.
+inline std::string Key(const char* script) {
+  return absl::StrJoin(PowerShellJsonArgv(script), " ");
+}
+
+inline std::string ValueString(const v1::FactValue& v) {
+  switch (v.value_case()) {
+    case v1::FactValue::kTextValue:
+      return v.text_value();
+    case v1::FactValue::kIntegerValue:
+      return absl::StrCat(v.integer_value());
+    case v1::FactValue::kRealValue:
+      return absl::StrCat(v.real_value());
+    case v1::FactValue::kBoolValue:
+      return v.bool_value() ? "true" : "false";
+    case v1::FactValue::VALUE_NOT_SET:
+      return "NULL";
+  }
+  return "?";
+}
+
+// "col=value col=value ..." for row `r`.
+inline std::string RowString(const v1::FactTable& table, int r) {
+  std::vector<std::string> cells;
+  if (r >= table.rows_size()) return "<no row>";
+  for (int c = 0; c < table.columns_size(); ++c) {
+    cells.push_back(absl::StrCat(table.columns(c), "=",
+                                 ValueString(table.rows(r).values(c))));
+  }
+  return absl::StrJoin(cells, " ");
+}
+
+// Runs `collector` against `runner` and checks the result against the
+// schema, as the agent's report would be.
+inline v1::FactTable CollectChecked(Collector& collector,
+                                    CommandRunner& runner) {
+  CollectContext ctx{nullptr, &runner, nullptr};
+  v1::FactTable table = collector.Collect(ctx);
+  EXPECT_EQ(table.name(), collector.table());
+  absl::Status schema = facts::CheckTableAgainstSchema(table);
+  EXPECT_TRUE(schema.ok()) << schema;
+  return table;
+}
+
+}  // namespace trellis::agent::windows_facts::windows_test
+
+#endif  // TRELLIS_TESTS_AGENT_FACTS_WINDOWS_WINDOWS_TEST_UTIL_H_
