@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/facts/macos/command_text.h"
+#include "agent/facts/command_text.h"
 #include "agent/facts/macos/firewall_parser.h"
 #include "agent/facts/macos/macos_collectors.h"
 #include "common/facts/table_builder.h"

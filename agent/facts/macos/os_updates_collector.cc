@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "agent/facts/macos/command_text.h"
+#include "agent/facts/command_text.h"
 #include "agent/facts/macos/defaults_parser.h"
 #include "agent/facts/macos/macos_collectors.h"
 #include "agent/facts/macos/os_updates_parser.h"

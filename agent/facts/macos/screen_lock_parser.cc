@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "agent/facts/macos/command_text.h"
+#include "agent/facts/command_text.h"
 #include "common/facts/table_builder.h"
 
 namespace trellis::agent::macos_facts {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/facts/macos/command_text.h"
+#include "agent/facts/command_text.h"
 #include "agent/facts/macos/macos_collectors.h"
 #include "agent/facts/macos/secure_boot_parser.h"
 #include "common/facts/table_builder.h"

@@ -18,6 +18,7 @@
 #include "common/facts/fact_schema.h"
 #include "common/util/files.h"
 #include "gtest/gtest.h"
+#include "tests/agent/facts/collector_test_util.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::agent::android_facts::android_test {
@@ -84,44 +85,10 @@ inline int LoadSession(const std::string& fixture, FakeCommandRunner& runner) {
   return count;
 }
 
-inline std::string ValueString(const v1::FactValue& v) {
-  switch (v.value_case()) {
-    case v1::FactValue::kTextValue:
-      return v.text_value();
-    case v1::FactValue::kIntegerValue:
-      return absl::StrCat(v.integer_value());
-    case v1::FactValue::kRealValue:
-      return absl::StrCat(v.real_value());
-    case v1::FactValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    case v1::FactValue::VALUE_NOT_SET:
-      return "NULL";
-  }
-  return "?";
-}
-
-// "col=value col=value ..." for row `r`.
-inline std::string RowString(const v1::FactTable& table, int r) {
-  std::vector<std::string> cells;
-  if (r >= table.rows_size()) return "<no row>";
-  for (int c = 0; c < table.columns_size(); ++c) {
-    cells.push_back(absl::StrCat(table.columns(c), "=",
-                                 ValueString(table.rows(r).values(c))));
-  }
-  return absl::StrJoin(cells, " ");
-}
-
-// Runs `collector` against `runner` and checks the result against the
-// schema, as the agent's report would be.
-inline v1::FactTable CollectChecked(Collector& collector,
-                                    CommandRunner& runner) {
-  CollectContext ctx{nullptr, &runner, nullptr};
-  v1::FactTable table = collector.Collect(ctx);
-  EXPECT_EQ(table.name(), collector.table());
-  absl::Status schema = facts::CheckTableAgainstSchema(table);
-  EXPECT_TRUE(schema.ok()) << schema;
-  return table;
-}
+// Shared helpers (tests/agent/facts/collector_test_util.h).
+using ::trellis::agent::collector_testing::CollectChecked;
+using ::trellis::agent::collector_testing::RowString;
+using ::trellis::agent::collector_testing::ValueString;
 
 }  // namespace trellis::agent::android_facts::android_test
 

@@ -1,11 +1,11 @@
-#include "agent/facts/macos/command_text.h"
+#include "agent/facts/command_text.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
-namespace trellis::agent::macos_facts {
+namespace trellis::agent {
 
 std::string CommandLine(const std::vector<std::string>& argv) {
   return absl::StrJoin(argv, " ");
@@ -57,4 +57,4 @@ std::string ParseFailureReason(const std::vector<std::string>& argv,
   return absl::StrCat(CommandLine(argv), ": ", status.message());
 }
 
-}  // namespace trellis::agent::macos_facts
+}  // namespace trellis::agent

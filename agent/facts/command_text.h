@@ -1,8 +1,8 @@
-// Running a command for a macOS collector and turning every way it can fail
+// Running a command for a collector and turning every way it can fail
 // into a reason that names the command, so an UNKNOWN table says what was
 // tried and what went wrong.
-#ifndef TRELLIS_AGENT_FACTS_MACOS_COMMAND_TEXT_H_
-#define TRELLIS_AGENT_FACTS_MACOS_COMMAND_TEXT_H_
+#ifndef TRELLIS_AGENT_FACTS_COMMAND_TEXT_H_
+#define TRELLIS_AGENT_FACTS_COMMAND_TEXT_H_
 
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@
 #include "agent/facts/collector.h"
 #include "agent/facts/command_runner.h"
 
-namespace trellis::agent::macos_facts {
+namespace trellis::agent {
 
 // The argv joined by spaces, as reasons and FakeCommandRunner show it.
 std::string CommandLine(const std::vector<std::string>& argv);
@@ -40,6 +40,6 @@ absl::StatusOr<CommandResult> RunExpectingSuccess(
 std::string ParseFailureReason(const std::vector<std::string>& argv,
                                const absl::Status& status);
 
-}  // namespace trellis::agent::macos_facts
+}  // namespace trellis::agent
 
-#endif  // TRELLIS_AGENT_FACTS_MACOS_COMMAND_TEXT_H_
+#endif  // TRELLIS_AGENT_FACTS_COMMAND_TEXT_H_
