@@ -97,18 +97,19 @@ class Fleet {
     v1::FactTable* t = report->add_tables();
     t->set_name("os_version");
     t->set_status(v1::FactTable::STATUS_OK);
-    for (const char* c : {"name", "version_id", "kernel_release", "uptime"}) {
+    for (const char* c : {"name", "version_id", "kernel_release"}) {
       t->add_columns(c);
     }
     v1::FactRow* row = t->add_rows();
     row->add_values()->set_text_value("Debian GNU/Linux");
     row->add_values()->set_text_value("12");
-    row->add_values()->set_text_value("6.1.0-bench");
-    row->add_values()->set_integer_value(changed ? static_cast<int64_t>(seq)
-                                                 : 0);
+    row->add_values()->set_text_value(
+        changed ? absl::StrCat("6.1.0-", seq) : std::string("6.1.0"));
     v1::CheckInResponse response;
     grpc::ClientContext context;
-    return stubs_[i]->CheckIn(&context, request, &response).ok();
+    grpc::Status s = stubs_[i]->CheckIn(&context, request, &response);
+    if (!s.ok()) std::fprintf(stderr, "check-in: %s\n", s.error_message().c_str());
+    return s.ok();
   }
 
   uint64_t commits() {
