@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/proto_time.h"
 #include "server/checkin/report_filter.h"
+#include "server/compliance/compliance_decision.h"
+#include "server/compliance/compliance_transition.h"
 #include "server/checkin/report_validation.h"
 #include "server/store/reply_after_commit.h"
 
@@ -158,6 +160,16 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
           }
           d.compliant = server_verdict->compliant();
           d.evaluated_bundle_version = server_verdict->bundle_version();
+          ComplianceDecision decision = DecideCompliance(*out, now);
+          absl::Status moved =
+              MoveCompliance(w, d, decision.state, decision.grace_deadline,
+                             decision.cause, now);
+          if (!moved.ok()) return moved;
+          response->set_compliance_state(decision.state);
+          if (decision.grace_deadline) {
+            *response->mutable_grace_deadline() =
+                ToProtoTime(*decision.grace_deadline);
+          }
         }
         return w.UpdateDevice(d);
       },

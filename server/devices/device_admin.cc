@@ -8,6 +8,7 @@
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "server/auth/authenticator.h"
+#include "server/compliance/compliance_transition.h"
 #include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
@@ -41,6 +42,8 @@ v1::DeviceSummary DeviceAdmin::ToSummary(const DeviceRecord& d) {
   s.set_clone_of_device_id(d.clone_of_device_id);
   *s.mutable_certificate_expires_at() = ToProtoTime(d.cert_expires_at);
   s.set_agent_version(d.agent_version);
+  s.set_compliance_state(d.compliance_state);
+  if (d.grace_deadline) *s.mutable_grace_deadline() = ToProtoTime(*d.grace_deadline);
   return s;
 }
 
@@ -161,7 +164,11 @@ void DeviceAdmin::Revoke(
         }
         d.state = v1::DEVICE_STATE_REVOKED;
         d.revocation_reason = reason;
-        absl::Status s = w.UpdateDevice(d);
+        absl::Status s =
+            MoveCompliance(w, d, v1::COMPLIANCE_STATE_REVOKED, std::nullopt,
+                           absl::StrCat("revoked by ", actor, ": ", reason), now);
+        if (!s.ok()) return s;
+        s = w.UpdateDevice(d);
         if (!s.ok()) return s;
         AuditRecord a;
         a.time = now;
@@ -178,6 +185,33 @@ void DeviceAdmin::Revoke(
         return absl::OkStatus();
       },
       ReplyAfterCommit(response, std::move(done)));
+}
+
+absl::StatusOr<v1::GetDeviceHistoryResponse> DeviceAdmin::History(
+    const v1::GetDeviceHistoryRequest& request) {
+  absl::Status valid = CheckDeviceId(request.device_id());
+  if (!valid.ok()) return valid;
+  v1::GetDeviceHistoryResponse response;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto device = r.GetDevice(request.device_id());
+    if (!device.ok()) return device.status();
+    if (!device->has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("no device with id ", request.device_id()));
+    }
+    auto transitions = r.ListTransitions(request.device_id());
+    if (!transitions.ok()) return transitions.status();
+    for (const TransitionRecord& t : *transitions) {
+      v1::ComplianceTransition* out = response.add_transitions();
+      *out->mutable_time() = ToProtoTime(t.at);
+      out->set_from_state(t.from_state);
+      out->set_to_state(t.to_state);
+      out->set_cause(t.cause);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return response;
 }
 
 }  // namespace trellis::server

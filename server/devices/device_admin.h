@@ -22,6 +22,8 @@ class DeviceAdmin {
       const v1::ListDevicesRequest& request);
   absl::StatusOr<v1::GetDeviceResponse> Get(
       const v1::GetDeviceRequest& request);
+  absl::StatusOr<v1::GetDeviceHistoryResponse> History(
+      const v1::GetDeviceHistoryRequest& request);
   void Revoke(
       const std::string& actor, const v1::RevokeDeviceRequest& request,
       std::function<void(absl::StatusOr<v1::RevokeDeviceResponse>)> done);

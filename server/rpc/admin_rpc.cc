@@ -161,4 +161,13 @@ grpc::ServerUnaryReactor* AdminRpc::GetComplianceSummary(
                    ComputeComplianceSummary(*store_, policies_->current_version()));
 }
 
+grpc::ServerUnaryReactor* AdminRpc::GetDeviceHistory(
+    grpc::CallbackServerContext* context,
+    const v1::GetDeviceHistoryRequest* request,
+    v1::GetDeviceHistoryResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, devices_->History(*request));
+}
+
 }  // namespace trellis::server

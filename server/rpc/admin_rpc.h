@@ -67,6 +67,10 @@ class AdminRpc final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetComplianceSummaryRequest* request,
       v1::GetComplianceSummaryResponse* response) override;
+  grpc::ServerUnaryReactor* GetDeviceHistory(
+      grpc::CallbackServerContext* context,
+      const v1::GetDeviceHistoryRequest* request,
+      v1::GetDeviceHistoryResponse* response) override;
 
  private:
   // The operator, if it may do `permission`.

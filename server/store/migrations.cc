@@ -98,6 +98,21 @@ ALTER TABLE devices ADD COLUMN compliant INTEGER;
 ALTER TABLE devices ADD COLUMN evaluated_bundle_version INTEGER NOT NULL
   DEFAULT 0;
 )sql",
+      // 4: the compliance state machine and its history.
+      R"sql(
+ALTER TABLE devices ADD COLUMN compliance_state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN grace_deadline INTEGER;
+CREATE TABLE compliance_transitions (
+  seq        INTEGER PRIMARY KEY,
+  device_id  TEXT NOT NULL REFERENCES devices(device_id),
+  at         INTEGER NOT NULL,
+  from_state INTEGER NOT NULL,
+  to_state   INTEGER NOT NULL,
+  cause      TEXT NOT NULL
+);
+CREATE INDEX compliance_transitions_by_device
+  ON compliance_transitions(device_id, seq);
+)sql",
   };
   return *migrations;
 }

@@ -51,6 +51,16 @@ struct DeviceRecord {
   // From the last server-side evaluation; unset before the first.
   std::optional<bool> compliant;
   uint64_t evaluated_bundle_version = 0;
+  v1::ComplianceState compliance_state = v1::COMPLIANCE_STATE_UNSPECIFIED;
+  std::optional<absl::Time> grace_deadline;
+};
+
+struct TransitionRecord {
+  std::string device_id;
+  absl::Time at;
+  v1::ComplianceState from_state = v1::COMPLIANCE_STATE_UNSPECIFIED;
+  v1::ComplianceState to_state = v1::COMPLIANCE_STATE_UNSPECIFIED;
+  std::string cause;
 };
 
 struct PolicyBundleRecord {

@@ -43,7 +43,7 @@ constexpr char kDeviceColumns[] =
     "platform, os_name, os_version, agent_version, grp, ownership, state, "
     "enrolled_at, last_seen_at, clone_of, cert_serial, cert_expires_at, "
     "token_id, last_sequence, facts_hash, revocation_reason, compliant, "
-    "evaluated_bundle_version";
+    "evaluated_bundle_version, compliance_state, grace_deadline";
 
 DeviceRecord DeviceFromRow(const Statement& s) {
   DeviceRecord d;
@@ -70,6 +70,8 @@ DeviceRecord DeviceFromRow(const Statement& s) {
   d.revocation_reason = s.Text(20);
   if (!s.IsNull(21)) d.compliant = s.Int(21) != 0;
   d.evaluated_bundle_version = static_cast<uint64_t>(s.Int(22));
+  d.compliance_state = static_cast<v1::ComplianceState>(s.Int(23));
+  d.grace_deadline = OptionalFromDb(s.OptionalInt(24));
   return d;
 }
 
@@ -99,7 +101,9 @@ void BindDeviceFields(Statement& s, const DeviceRecord& d, int first) {
       .Bind(i++, d.revocation_reason)
       .BindOptional(i++, d.compliant ? std::optional<int64_t>(*d.compliant)
                                      : std::nullopt)
-      .Bind(i++, static_cast<int64_t>(d.evaluated_bundle_version));
+      .Bind(i++, static_cast<int64_t>(d.evaluated_bundle_version))
+      .Bind(i++, static_cast<int64_t>(d.compliance_state))
+      .BindOptional(i++, ToDb(d.grace_deadline));
 }
 
 constexpr char kOperatorColumns[] =
@@ -292,7 +296,7 @@ absl::Status SqliteQueries::UpdateToken(const TokenRecord& t) {
 absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
   auto stmt = conn_->Prepare(
       absl::StrCat("INSERT INTO devices (", kDeviceColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -306,8 +310,8 @@ absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
       "agent_version=?9, grp=?10, ownership=?11, state=?12, enrolled_at=?13, "
       "last_seen_at=?14, clone_of=?15, cert_serial=?16, cert_expires_at=?17, "
       "token_id=?18, last_sequence=?19, facts_hash=?20, "
-      "revocation_reason=?21, compliant=?22, evaluated_bundle_version=?23 "
-      "WHERE device_id=?1");
+      "revocation_reason=?21, compliant=?22, evaluated_bundle_version=?23, "
+      "compliance_state=?24, grace_deadline=?25 WHERE device_id=?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -469,6 +473,37 @@ absl::Status SqliteQueries::ReplaceCheckStates(
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TransitionRecord>> SqliteQueries::ListTransitions(
+    absl::string_view device_id) {
+  auto stmt = conn_->Prepare(
+      "SELECT device_id, at, from_state, to_state, cause FROM "
+      "compliance_transitions WHERE device_id = ? ORDER BY seq");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id);
+  return CollectRows<TransitionRecord>(*stmt, [](const Statement& s) {
+    TransitionRecord t;
+    t.device_id = s.Text(0);
+    t.at = FromDb(s.Int(1));
+    t.from_state = static_cast<v1::ComplianceState>(s.Int(2));
+    t.to_state = static_cast<v1::ComplianceState>(s.Int(3));
+    t.cause = s.Text(4);
+    return t;
+  });
+}
+
+absl::Status SqliteQueries::AppendTransition(const TransitionRecord& t) {
+  auto stmt = conn_->Prepare(
+      "INSERT INTO compliance_transitions (device_id, at, from_state, "
+      "to_state, cause) VALUES (?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, t.device_id)
+      .Bind(2, ToDb(t.at))
+      .Bind(3, static_cast<int64_t>(t.from_state))
+      .Bind(4, static_cast<int64_t>(t.to_state))
+      .Bind(5, t.cause);
+  return stmt->Run();
 }
 
 }  // namespace trellis::server

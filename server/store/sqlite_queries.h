@@ -48,6 +48,9 @@ class SqliteQueries : public StoreWriter {
   absl::StatusOr<std::vector<CheckStateRecord>> ListActiveCheckStates()
       override;
   absl::Status InsertPolicyBundle(const PolicyBundleRecord& b) override;
+  absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
+      absl::string_view device_id) override;
+  absl::Status AppendTransition(const TransitionRecord& t) override;
   absl::Status ReplaceCheckStates(
       absl::string_view device_id,
       const std::vector<CheckStateRecord>& states) override;

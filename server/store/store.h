@@ -59,6 +59,9 @@ class StoreReader {
   // Check states of every active device (for fleet summaries).
   virtual absl::StatusOr<std::vector<CheckStateRecord>>
   ListActiveCheckStates() = 0;
+  // Oldest first.
+  virtual absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
+      absl::string_view device_id) = 0;
 };
 
 // Mutations, available only inside a write function.
@@ -82,6 +85,7 @@ class StoreWriter : public StoreReader {
   virtual absl::Status ReplaceCheckStates(
       absl::string_view device_id,
       const std::vector<CheckStateRecord>& states) = 0;
+  virtual absl::Status AppendTransition(const TransitionRecord& t) = 0;
 };
 
 class Store {

@@ -36,6 +36,7 @@ constexpr char kUsage[] =
     "  device list [--limit N]\n"
     "  device show DEVICE_ID\n"
     "  device revoke DEVICE_ID --reason TEXT\n"
+    "  device history DEVICE_ID      compliance state changes with causes\n"
     "  audit list [--after SEQ] [--limit N]\n"
     "  audit verify\n"
     "  policy validate PATH          check policy files offline\n"
@@ -61,6 +62,10 @@ std::string EnumWord(const std::string& name, absl::string_view prefix) {
   std::string out(v);
   for (char& c : out) c = static_cast<char>(std::tolower(c));
   return out;
+}
+
+std::string ComplianceWord(v1::ComplianceState s) {
+  return EnumWord(v1::ComplianceState_Name(s), "COMPLIANCE_STATE_");
 }
 
 std::string ToJson(const google::protobuf::Message& m) {
@@ -110,6 +115,7 @@ class Ctl {
   int DeviceList();
   int DeviceShow();
   int DeviceRevoke();
+  int DeviceHistory();
   int AuditList();
   int AuditVerify();
   int PolicyValidate();
@@ -291,6 +297,7 @@ std::vector<std::string> DeviceRow(const v1::DeviceSummary& d) {
           d.group(),
           EnumWord(v1::Ownership_Name(d.ownership()), "OWNERSHIP_"),
           state,
+          ComplianceWord(d.compliance_state()),
           When(d.last_seen_at())};
 }
 
@@ -320,7 +327,7 @@ int Ctl::DeviceList() {
   } while (!page_token.empty() && (*limit == 0 || all.devices_size() < *limit));
   Print(all, [&] {
     TablePrinter t({"DEVICE", "HOSTNAME", "PLATFORM", "OS", "GROUP",
-                    "OWNERSHIP", "STATE", "LAST SEEN"});
+                    "OWNERSHIP", "STATE", "COMPLIANCE", "LAST SEEN"});
     for (const auto& d : all.devices()) t.AddRow(DeviceRow(d));
     return t.Render() + absl::StrCat(all.devices_size(), " device(s)\n");
   });
@@ -373,6 +380,12 @@ int Ctl::DeviceShow() {
       absl::StrAppend(&out, "Revoked:       ", response.revocation_reason(),
                       "\n");
     }
+    absl::StrAppend(&out, "Compliance state: ", ComplianceWord(d.compliance_state()),
+                    d.has_grace_deadline()
+                        ? absl::StrCat(" (access kept until ",
+                                       When(d.grace_deadline()), " UTC)")
+                        : "",
+                    "\n");
     if (response.checks_size() > 0) {
       absl::StrAppend(&out, "\nCompliance:    ",
                       response.compliant() ? "compliant" : "NOT compliant",
@@ -429,6 +442,29 @@ int Ctl::DeviceRevoke() {
     return absl::StrCat("Device ", response.device().device_id(), " (",
                         response.device().hostname(),
                         ") revoked; its next call will be refused.\n");
+  });
+  return 0;
+}
+
+int Ctl::DeviceHistory() {
+  if (args_.positional.size() != 3) return Usage();
+  v1::GetDeviceHistoryRequest request;
+  request.set_device_id(args_.positional[2]);
+  v1::GetDeviceHistoryResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->GetDeviceHistory(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    TablePrinter t({"TIME (UTC)", "FROM", "TO", "CAUSE"});
+    for (const auto& tr : response.transitions()) {
+      t.AddRow({absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                                 absl::FromUnixSeconds(tr.time().seconds()),
+                                 absl::UTCTimeZone()),
+                ComplianceWord(tr.from_state()), ComplianceWord(tr.to_state()),
+                tr.cause()});
+    }
+    return t.Render();
   });
   return 0;
 }
@@ -651,6 +687,7 @@ int Ctl::Run(const std::vector<std::string>& argv) {
           {{"device", "list"}, &Ctl::DeviceList},
           {{"device", "show"}, &Ctl::DeviceShow},
           {{"device", "revoke"}, &Ctl::DeviceRevoke},
+          {{"device", "history"}, &Ctl::DeviceHistory},
           {{"audit", "list"}, &Ctl::AuditList},
           {{"audit", "verify"}, &Ctl::AuditVerify},
           {{"policy", "validate"}, &Ctl::PolicyValidate},

@@ -1,0 +1,95 @@
+// The compliance state machine through real check-ins: grace with a
+// deadline, noncompliant when it passes, compliant again when fixed,
+// revoked; every transition in `trellisctl device history`.
+#include "absl/strings/str_cat.h"
+#include "common/util/files.h"
+#include "gmock/gmock.h"
+#include "tests/integration/integration_env.h"
+
+namespace trellis::testing {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+
+constexpr char kPolicy[] = R"(id: lifecycle
+title: Lifecycle
+enforcement: restrict
+checks:
+  - id: debian-12
+    title: Runs Debian 12
+    query: SELECT 1 FROM os_version WHERE version_id = '12'
+    grace_period: 1h
+)";
+
+class ComplianceLifecycleTest : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    StartServer();
+    std::string dir = dir_.File("policies");
+    ASSERT_TRUE(MakeDirs(dir).ok());
+    ASSERT_TRUE(WriteFileAtomic(dir + "/p.yaml", kPolicy).ok());
+    ASSERT_EQ(Ctl(admin_credentials_, {"policy", "apply", dir}).exit_code, 0);
+  }
+  void SetVersion(const std::string& machine, const std::string& v) {
+    Machine(machine).system.files["/etc/os-release"] =
+        absl::StrCat("ID=debian\nVERSION_ID=\"", v, "\"\n");
+  }
+};
+
+TEST_F(ComplianceLifecycleTest, GraceThenNoncompliantThenFixedThenRevoked) {
+  SetVersion("worker", "12");
+  auto state = Enroll(CreateToken(), "worker");
+  ASSERT_TRUE(state.ok()) << state.status();
+  auto ok = CheckIn(*state);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->compliance_state(), v1::COMPLIANCE_STATE_COMPLIANT);
+
+  clock_.Advance(absl::Minutes(1));
+  SetVersion("worker", "11");
+  auto failing = CheckIn(*state);
+  ASSERT_TRUE(failing.ok());
+  EXPECT_EQ(failing->compliance_state(), v1::COMPLIANCE_STATE_GRACE);
+  EXPECT_EQ(failing->grace_deadline().seconds(),
+            absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)));
+
+  std::string id = state->LoadRecord()->device_id;
+  CtlResult show = Ctl(admin_credentials_, {"device", "show", id});
+  EXPECT_THAT(show.out, HasSubstr("Compliance state: grace (access kept until"));
+
+  clock_.Advance(absl::Minutes(61));
+  auto overdue = CheckIn(*state);
+  ASSERT_TRUE(overdue.ok());
+  EXPECT_EQ(overdue->compliance_state(), v1::COMPLIANCE_STATE_NONCOMPLIANT);
+  EXPECT_FALSE(overdue->has_grace_deadline());
+
+  clock_.Advance(absl::Minutes(1));
+  SetVersion("worker", "12");
+  auto fixed = CheckIn(*state);
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->compliance_state(), v1::COMPLIANCE_STATE_COMPLIANT);
+  // An unchanged posture adds no transition.
+  ASSERT_TRUE(CheckIn(*state).ok());
+
+  ASSERT_EQ(Ctl(admin_credentials_,
+                {"device", "revoke", id, "--reason", "left the council"})
+                .exit_code,
+            0);
+  CtlResult history = Ctl(admin_credentials_, {"device", "history", id});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_THAT(history.out, ContainsRegex("unspecified +compliant"));
+  EXPECT_THAT(history.out, ContainsRegex("compliant +grace"));
+  EXPECT_THAT(history.out, HasSubstr("lifecycle/debian-12 fails; access is kept until"));
+  EXPECT_THAT(history.out, ContainsRegex("grace +noncompliant"));
+  EXPECT_THAT(history.out, HasSubstr("grace period has ended"));
+  EXPECT_THAT(history.out, ContainsRegex("noncompliant +compliant"));
+  EXPECT_THAT(history.out, HasSubstr("left the council"));
+  // Header plus five transitions.
+  EXPECT_EQ(std::count(history.out.begin(), history.out.end(), '\n'), 6)
+      << history.out;
+  CtlResult list = Ctl(admin_credentials_, {"device", "list"});
+  EXPECT_THAT(list.out, HasSubstr("revoked"));
+}
+
+}  // namespace
+}  // namespace trellis::testing
