@@ -25,7 +25,8 @@ constexpr char kUsage[] =
     "  trellis-server [serve] --state-dir DIR [--listen HOST:PORT]\n"
     "      [--advertise HOST:PORT] [--tls-dns a,b] [--tls-ip 1.2.3.4,...]\n"
     "      [--device-cert-lifetime 24h] [--checkin-interval 5m]\n"
-    "      [--enroll-failure-limit 10] [--log-level info]\n"
+    "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
+    "      [--log-level info]\n"
     "  trellis-server operator create --state-dir DIR --name NAME\n"
     "      --role admin|helpdesk|auditor [--out FILE] [--server HOST:PORT]\n"
     "      [--lifetime 90d]\n";
@@ -90,7 +91,7 @@ int Serve(const std::vector<std::string>& argv) {
   auto args =
       ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
                         "device-cert-lifetime", "checkin-interval",
-                        "enroll-failure-limit", "log-level"},
+                        "enroll-failure-limit", "validity-window", "log-level"},
                        {}});
   if (!args.ok()) return Fail(args.status());
   if (!args->positional.empty()) {

@@ -24,6 +24,11 @@ struct ServerConfig {
 
   absl::Duration device_certificate_lifetime = absl::Hours(24);
   int checkin_interval_seconds = 300;
+  // A device silent for longer than this is stale (treated as
+  // noncompliant). Default: three check-in intervals.
+  absl::Duration validity_window = absl::Minutes(15);
+  // How often compliance timers (grace deadlines, staleness) are checked.
+  absl::Duration sweep_period = absl::Seconds(1);
 
   // Failed enrolment attempts allowed per peer address in the window.
   int enroll_failure_limit = 10;

@@ -36,7 +36,8 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       renewer_(store_.get(), &enroller_, config_.clock),
       policies_(store_.get(), &pki_, config_.clock),
       checkin_(store_.get(), &config_, &policies_),
-      devices_(store_.get(), config_.clock, &policies_) {}
+      devices_(store_.get(), config_.clock, &policies_),
+      sweeper_(store_.get(), config_.clock, config_.validity_window) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
     ServerConfig config) {
@@ -70,10 +71,9 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   server->device_rpc_ = std::make_unique<DeviceRpc>(
       &server->auth_, &server->enroller_, &server->renewer_, &server->checkin_,
       &server->policies_);
-  server->admin_rpc_ =
-      std::make_unique<AdminRpc>(server->store_.get(), &server->auth_,
-                                 server->tokens_.get(), &server->devices_,
-                                 &server->policies_);
+  server->admin_rpc_ = std::make_unique<AdminRpc>(
+      server->store_.get(), &server->auth_, server->tokens_.get(),
+      &server->devices_, &server->policies_);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,
@@ -100,6 +100,9 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
       absl::StrCat(config.state_dir, "/server.address"),
       absl::StrCat(server->config_.advertised_address, "\n"), 0644);
   if (!written.ok()) return written;
+  if (server->config_.sweep_period > absl::ZeroDuration()) {
+    server->sweeper_.Start(server->config_.sweep_period);
+  }
   LogInfo("server: listening on ", host, ":", server->port_, " (advertised as ",
           server->config_.advertised_address, "), state in ", config.state_dir);
   return server;
@@ -108,6 +111,7 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
 void TrellisServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  sweeper_.Stop();
   grpc_server_->Shutdown(std::chrono::system_clock::now() +
                          std::chrono::seconds(5));
 }

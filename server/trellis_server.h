@@ -9,6 +9,7 @@
 #include "grpcpp/grpcpp.h"
 #include "server/auth/authenticator.h"
 #include "server/checkin/checkin_handler.h"
+#include "server/compliance/compliance_sweeper.h"
 #include "server/devices/device_admin.h"
 #include "server/enrollment/enroller.h"
 #include "server/enrollment/failure_limiter.h"
@@ -39,6 +40,7 @@ class TrellisServer {
   const ServerPki& pki() const { return pki_; }
   Store& store() { return *store_; }
   PolicyRegistry& policies() { return policies_; }
+  ComplianceSweeper& sweeper() { return sweeper_; }
 
   // Stops accepting calls, finishes those in flight, drains the writer.
   void Shutdown();
@@ -59,6 +61,7 @@ class TrellisServer {
   CheckInHandler checkin_;
   std::unique_ptr<TokenAdmin> tokens_;
   DeviceAdmin devices_;
+  ComplianceSweeper sweeper_;
   std::unique_ptr<DeviceRpc> device_rpc_;
   std::unique_ptr<AdminRpc> admin_rpc_;
   std::unique_ptr<grpc::Server> grpc_server_;

@@ -112,6 +112,9 @@ CREATE TABLE compliance_transitions (
 );
 CREATE INDEX compliance_transitions_by_device
   ON compliance_transitions(device_id, seq);
+CREATE INDEX devices_by_grace_deadline ON devices(grace_deadline)
+  WHERE grace_deadline IS NOT NULL;
+CREATE INDEX devices_by_last_seen ON devices(last_seen_at);
 )sql",
   };
   return *migrations;

@@ -294,9 +294,9 @@ absl::Status SqliteQueries::UpdateToken(const TokenRecord& t) {
 }
 
 absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
-  auto stmt = conn_->Prepare(
-      absl::StrCat("INSERT INTO devices (", kDeviceColumns,
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "INSERT INTO devices (", kDeviceColumns,
+      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -451,8 +451,8 @@ SqliteQueries::ListActiveCheckStates() {
 
 absl::Status SqliteQueries::ReplaceCheckStates(
     absl::string_view device_id, const std::vector<CheckStateRecord>& states) {
-  auto del = conn_->Prepare(
-      "DELETE FROM device_check_states WHERE device_id = ?");
+  auto del =
+      conn_->Prepare("DELETE FROM device_check_states WHERE device_id = ?");
   if (!del.ok()) return del.status();
   del->Bind(1, device_id);
   absl::Status s = del->Run();
@@ -491,6 +491,23 @@ absl::StatusOr<std::vector<TransitionRecord>> SqliteQueries::ListTransitions(
     t.cause = s.Text(4);
     return t;
   });
+}
+
+absl::StatusOr<std::vector<DeviceRecord>> SqliteQueries::ListDevicesDue(
+    absl::Time now, absl::Time stale_before) {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kDeviceColumns,
+      " FROM devices WHERE state = ?1 AND ("
+      "(compliance_state = ?2 AND grace_deadline <= ?3) OR "
+      "(compliance_state NOT IN (?4, ?5) AND last_seen_at < ?6))"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(v1::DEVICE_STATE_ACTIVE))
+      .Bind(2, static_cast<int64_t>(v1::COMPLIANCE_STATE_GRACE))
+      .Bind(3, ToDb(now))
+      .Bind(4, static_cast<int64_t>(v1::COMPLIANCE_STATE_STALE))
+      .Bind(5, static_cast<int64_t>(v1::COMPLIANCE_STATE_UNSPECIFIED))
+      .Bind(6, ToDb(stale_before));
+  return CollectRows<DeviceRecord>(*stmt, DeviceFromRow);
 }
 
 absl::Status SqliteQueries::AppendTransition(const TransitionRecord& t) {

@@ -50,6 +50,8 @@ class SqliteQueries : public StoreWriter {
   absl::Status InsertPolicyBundle(const PolicyBundleRecord& b) override;
   absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
       absl::string_view device_id) override;
+  absl::StatusOr<std::vector<DeviceRecord>> ListDevicesDue(
+      absl::Time now, absl::Time stale_before) override;
   absl::Status AppendTransition(const TransitionRecord& t) override;
   absl::Status ReplaceCheckStates(
       absl::string_view device_id,

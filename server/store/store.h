@@ -59,6 +59,10 @@ class StoreReader {
   // Check states of every active device (for fleet summaries).
   virtual absl::StatusOr<std::vector<CheckStateRecord>>
   ListActiveCheckStates() = 0;
+  // Active devices whose grace period ended by `now`, or that have not
+  // checked in since `stale_before` (and are not already stale).
+  virtual absl::StatusOr<std::vector<DeviceRecord>> ListDevicesDue(
+      absl::Time now, absl::Time stale_before) = 0;
   // Oldest first.
   virtual absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
       absl::string_view device_id) = 0;

@@ -25,7 +25,9 @@ checks:
 class ComplianceLifecycleTest : public IntegrationTest {
  protected:
   void SetUp() override {
-    StartServer();
+    server::ServerConfig config = BaseConfig();
+    config.validity_window = absl::Hours(2);
+    StartServer(config);
     std::string dir = dir_.File("policies");
     ASSERT_TRUE(MakeDirs(dir).ok());
     ASSERT_TRUE(WriteFileAtomic(dir + "/p.yaml", kPolicy).ok());
@@ -55,7 +57,8 @@ TEST_F(ComplianceLifecycleTest, GraceThenNoncompliantThenFixedThenRevoked) {
 
   std::string id = state->LoadRecord()->device_id;
   CtlResult show = Ctl(admin_credentials_, {"device", "show", id});
-  EXPECT_THAT(show.out, HasSubstr("Compliance state: grace (access kept until"));
+  EXPECT_THAT(show.out,
+              HasSubstr("Compliance state: grace (access kept until"));
 
   clock_.Advance(absl::Minutes(61));
   auto overdue = CheckIn(*state);
@@ -79,7 +82,8 @@ TEST_F(ComplianceLifecycleTest, GraceThenNoncompliantThenFixedThenRevoked) {
   ASSERT_EQ(history.exit_code, 0) << history.err;
   EXPECT_THAT(history.out, ContainsRegex("unspecified +compliant"));
   EXPECT_THAT(history.out, ContainsRegex("compliant +grace"));
-  EXPECT_THAT(history.out, HasSubstr("lifecycle/debian-12 fails; access is kept until"));
+  EXPECT_THAT(history.out,
+              HasSubstr("lifecycle/debian-12 fails; access is kept until"));
   EXPECT_THAT(history.out, ContainsRegex("grace +noncompliant"));
   EXPECT_THAT(history.out, HasSubstr("grace period has ended"));
   EXPECT_THAT(history.out, ContainsRegex("noncompliant +compliant"));
@@ -89,6 +93,39 @@ TEST_F(ComplianceLifecycleTest, GraceThenNoncompliantThenFixedThenRevoked) {
       << history.out;
   CtlResult list = Ctl(admin_credentials_, {"device", "list"});
   EXPECT_THAT(list.out, HasSubstr("revoked"));
+}
+
+TEST_F(ComplianceLifecycleTest, TimersFireWithoutACheckIn) {
+  SetVersion("quiet", "11");
+  auto state = Enroll(CreateToken(), "quiet");
+  ASSERT_TRUE(state.ok()) << state.status();
+  auto failing = CheckIn(*state);
+  ASSERT_TRUE(failing.ok());
+  EXPECT_EQ(failing->compliance_state(), v1::COMPLIANCE_STATE_GRACE);
+  std::string id = state->LoadRecord()->device_id;
+
+  // Nothing is due yet.
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(*server_->sweeper().SweepOnce(), 0);
+  // The grace period ends: noncompliant with no check-in.
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(*server_->sweeper().SweepOnce(), 1);
+  EXPECT_THAT(Ctl(admin_credentials_, {"device", "show", id}).out,
+              HasSubstr("Compliance state: noncompliant"));
+  // Silent past the validity window (2 h after it was last seen).
+  clock_.Advance(absl::Minutes(60));
+  EXPECT_EQ(*server_->sweeper().SweepOnce(), 1);
+  EXPECT_EQ(*server_->sweeper().SweepOnce(), 0);  // once per change
+  CtlResult history = Ctl(admin_credentials_, {"device", "history", id});
+  EXPECT_THAT(history.out,
+              ContainsRegex("grace +noncompliant +grace period ended"));
+  EXPECT_THAT(history.out,
+              ContainsRegex("noncompliant +stale +no check-in since"));
+  // Checking in again (fixed) brings it back.
+  SetVersion("quiet", "12");
+  auto back = CheckIn(*state);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->compliance_state(), v1::COMPLIANCE_STATE_COMPLIANT);
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ absl::StatusOr<std::vector<std::string>> FakeSystemSource::ListDirectory(
 FakeMachine::FakeMachine(std::string hostname, std::string serial,
                          const Clock* clock)
     : system(std::move(hostname), std::move(serial)),
-      probe(&system, &runner, clock,
-            agent::linux_facts::AllLinuxCollectors(), v1::PLATFORM_LINUX) {}
+      probe(&system, &runner, clock, agent::linux_facts::AllLinuxCollectors(),
+            v1::PLATFORM_LINUX) {}
 
 FakeMachine& IntegrationTest::Machine(const std::string& name,
                                       const std::string& serial) {
@@ -72,6 +72,8 @@ server::ServerConfig IntegrationTest::BaseConfig() {
   config.clock = &clock_;
   config.enroll_failure_limit = 1000;
   config.checkin_interval_seconds = 60;
+  // Tests fire compliance timers themselves (SweepOnce) on the fake clock.
+  config.sweep_period = absl::ZeroDuration();
   return config;
 }
 

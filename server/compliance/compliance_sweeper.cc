@@ -1,0 +1,64 @@
+#include "server/compliance/compliance_sweeper.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/util/logging.h"
+#include "common/util/time_format.h"
+#include "server/compliance/compliance_transition.h"
+
+namespace trellis::server {
+
+absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
+  const absl::Time now = clock_->Now();
+  const absl::Time stale_before = now - validity_window_;
+  int moved = 0;
+  absl::Status s = store_->WriteSync([&](StoreWriter& w) -> absl::Status {
+    // Inside the write, so a check-in racing the sweep is either seen here
+    // or wins afterwards with fresher facts.
+    auto due = w.ListDevicesDue(now, stale_before);
+    if (!due.ok()) return due.status();
+    for (DeviceRecord& d : *due) {
+      absl::Status st;
+      if (!d.last_seen_at || *d.last_seen_at < stale_before) {
+        st = MoveCompliance(
+            w, d, v1::COMPLIANCE_STATE_STALE, std::nullopt,
+            absl::StrCat(
+                "no check-in since ",
+                d.last_seen_at ? Rfc3339(*d.last_seen_at) : "enrolment",
+                " (validity window ", absl::FormatDuration(validity_window_),
+                ")"),
+            now);
+      } else {
+        st = MoveCompliance(
+            w, d, v1::COMPLIANCE_STATE_NONCOMPLIANT, std::nullopt,
+            absl::StrCat("grace period ended at ", Rfc3339(*d.grace_deadline)),
+            now);
+      }
+      if (st.ok()) st = w.UpdateDevice(d);
+      if (!st.ok()) return st;
+      ++moved;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return moved;
+}
+
+void ComplianceSweeper::Start(absl::Duration period) {
+  thread_ = std::thread([this, period] {
+    while (!stop_.WaitForNotificationWithTimeout(period)) {
+      auto moved = SweepOnce();
+      if (!moved.ok()) {
+        LogError("compliance: sweep failed: ", moved.status().message());
+      } else if (*moved > 0) {
+        LogInfo("compliance: ", *moved, " device(s) changed state by timer");
+      }
+    }
+  });
+}
+
+void ComplianceSweeper::Stop() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace trellis::server

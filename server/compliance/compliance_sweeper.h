@@ -1,0 +1,40 @@
+// Fires compliance timers without waiting for the next check-in: a grace
+// period that ends makes the device noncompliant, and a device silent for
+// longer than the validity window becomes stale (treated as noncompliant).
+// SweepOnce() is the whole job; Start() runs it on a background thread.
+#ifndef TRELLIS_SERVER_COMPLIANCE_COMPLIANCE_SWEEPER_H_
+#define TRELLIS_SERVER_COMPLIANCE_COMPLIANCE_SWEEPER_H_
+
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "common/util/clock.h"
+#include "server/store/store.h"
+
+namespace trellis::server {
+
+class ComplianceSweeper {
+ public:
+  ComplianceSweeper(Store* store, const Clock* clock,
+                    absl::Duration validity_window)
+      : store_(store), clock_(clock), validity_window_(validity_window) {}
+  ~ComplianceSweeper() { Stop(); }
+
+  // Applies every due transition; returns how many devices moved.
+  absl::StatusOr<int> SweepOnce();
+
+  void Start(absl::Duration period);
+  void Stop();
+
+ private:
+  Store* store_;
+  const Clock* clock_;
+  absl::Duration validity_window_;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_COMPLIANCE_COMPLIANCE_SWEEPER_H_
