@@ -37,7 +37,8 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       policies_(store_.get(), &pki_, config_.clock),
       checkin_(store_.get(), &config_, &policies_),
       devices_(store_.get(), config_.clock, &policies_),
-      sweeper_(store_.get(), config_.clock, config_.validity_window) {}
+      sweeper_(store_.get(), config_.clock, config_.validity_window),
+      exceptions_(store_.get(), config_.clock) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
     ServerConfig config) {
@@ -73,7 +74,7 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
       &server->policies_);
   server->admin_rpc_ = std::make_unique<AdminRpc>(
       server->store_.get(), &server->auth_, server->tokens_.get(),
-      &server->devices_, &server->policies_);
+      &server->devices_, &server->policies_, &server->exceptions_);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,

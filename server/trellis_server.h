@@ -10,6 +10,7 @@
 #include "server/auth/authenticator.h"
 #include "server/checkin/checkin_handler.h"
 #include "server/compliance/compliance_sweeper.h"
+#include "server/compliance/exception_admin.h"
 #include "server/devices/device_admin.h"
 #include "server/enrollment/enroller.h"
 #include "server/enrollment/failure_limiter.h"
@@ -62,6 +63,7 @@ class TrellisServer {
   std::unique_ptr<TokenAdmin> tokens_;
   DeviceAdmin devices_;
   ComplianceSweeper sweeper_;
+  ExceptionAdmin exceptions_;
   std::unique_ptr<DeviceRpc> device_rpc_;
   std::unique_ptr<AdminRpc> admin_rpc_;
   std::unique_ptr<grpc::Server> grpc_server_;

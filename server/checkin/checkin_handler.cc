@@ -7,9 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/proto_time.h"
 #include "server/checkin/report_filter.h"
+#include "server/checkin/report_validation.h"
 #include "server/compliance/compliance_decision.h"
 #include "server/compliance/compliance_transition.h"
-#include "server/checkin/report_validation.h"
+#include "server/compliance/exception_admin.h"
 #include "server/store/reply_after_commit.h"
 
 namespace trellis::server {
@@ -160,6 +161,9 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
           }
           d.compliant = server_verdict->compliant();
           d.evaluated_bundle_version = server_verdict->bundle_version();
+          auto exceptions = w.ListExceptions(device_id, now);
+          if (!exceptions.ok()) return exceptions.status();
+          ApplyExceptions(*exceptions, now, out);
           ComplianceDecision decision = DecideCompliance(*out, now);
           absl::Status moved =
               MoveCompliance(w, d, decision.state, decision.grace_deadline,

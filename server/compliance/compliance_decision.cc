@@ -36,9 +36,11 @@ ComplianceDecision DecideCompliance(const v1::Verdict& verdict,
   for (const v1::CheckResult& r : verdict.results()) {
     bool enforced = r.enforcement() == v1::ENFORCEMENT_RESTRICT ||
                     r.enforcement() == v1::ENFORCEMENT_QUARANTINE;
-    bool failing = r.state() == v1::CHECK_STATE_FAIL ||
-                   r.state() == v1::CHECK_STATE_ERROR;
-    if (!enforced || !failing) continue;
+    bool failing =
+        r.state() == v1::CHECK_STATE_FAIL || r.state() == v1::CHECK_STATE_ERROR;
+    bool excepted =
+        r.has_excepted_until() && FromProtoTime(r.excepted_until()) > now;
+    if (!enforced || !failing || excepted) continue;
     absl::Time deadline =
         FromProtoTime(r.since()) + absl::Seconds(r.grace_period_seconds());
     if (deadline <= now) {
@@ -51,9 +53,9 @@ ComplianceDecision DecideCompliance(const v1::Verdict& verdict,
     }
   }
   auto name = [](const v1::CheckResult& r) {
-    return absl::StrCat(r.policy_id(), "/", r.check_id(),
-                        r.state() == v1::CHECK_STATE_ERROR ? " cannot be checked"
-                                                           : " fails");
+    return absl::StrCat(
+        r.policy_id(), "/", r.check_id(),
+        r.state() == v1::CHECK_STATE_ERROR ? " cannot be checked" : " fails");
   };
   if (overdue != nullptr) {
     d.state = v1::COMPLIANCE_STATE_NONCOMPLIANT;

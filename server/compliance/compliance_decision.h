@@ -1,7 +1,8 @@
 // The compliance state machine's rule for one verdict: enforced checks
 // (restrict, quarantine) that fail or error put the device in grace until
 // the earliest grace deadline, then make it noncompliant. Warn- and
-// report-level policies never cost access.
+// report-level policies never cost access, nor does a failure covered by an
+// admin exception still in force.
 #ifndef TRELLIS_SERVER_COMPLIANCE_COMPLIANCE_DECISION_H_
 #define TRELLIS_SERVER_COMPLIANCE_COMPLIANCE_DECISION_H_
 

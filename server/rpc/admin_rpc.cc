@@ -125,8 +125,9 @@ grpc::ServerUnaryReactor* AdminRpc::PublishPolicies(
     grpc::CallbackServerContext* context,
     const v1::PublishPoliciesRequest* request,
     v1::PublishPoliciesResponse* response) {
-  auto op = Authorize(context, request->dry_run() ? Permission::kRead
-                                                  : Permission::kManagePolicies);
+  auto op =
+      Authorize(context, request->dry_run() ? Permission::kRead
+                                            : Permission::kManagePolicies);
   if (!op.ok()) return FinishWithError(context, op.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   policies_->Publish(Actor(*op), *request, FinishLater(reactor, response));
@@ -157,8 +158,9 @@ grpc::ServerUnaryReactor* AdminRpc::GetComplianceSummary(
     v1::GetComplianceSummaryResponse* response) {
   auto op = Authorize(context, Permission::kRead);
   if (!op.ok()) return FinishWithError(context, op.status());
-  return FinishNow(context, response,
-                   ComputeComplianceSummary(*store_, policies_->current_version()));
+  return FinishNow(
+      context, response,
+      ComputeComplianceSummary(*store_, policies_->current_version()));
 }
 
 grpc::ServerUnaryReactor* AdminRpc::GetDeviceHistory(
@@ -168,6 +170,37 @@ grpc::ServerUnaryReactor* AdminRpc::GetDeviceHistory(
   auto op = Authorize(context, Permission::kRead);
   if (!op.ok()) return FinishWithError(context, op.status());
   return FinishNow(context, response, devices_->History(*request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::AddException(
+    grpc::CallbackServerContext* context,
+    const v1::AddExceptionRequest* request,
+    v1::AddExceptionResponse* response) {
+  auto op = Authorize(context, Permission::kManageDevices);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  exceptions_->Add(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListExceptions(
+    grpc::CallbackServerContext* context,
+    const v1::ListExceptionsRequest* request,
+    v1::ListExceptionsResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response, exceptions_->List(*request));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RemoveException(
+    grpc::CallbackServerContext* context,
+    const v1::RemoveExceptionRequest* request,
+    v1::RemoveExceptionResponse* response) {
+  auto op = Authorize(context, Permission::kManageDevices);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  exceptions_->Remove(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
 }
 
 }  // namespace trellis::server

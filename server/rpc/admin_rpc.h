@@ -4,6 +4,7 @@
 #define TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 
 #include "server/auth/authenticator.h"
+#include "server/compliance/exception_admin.h"
 #include "server/devices/device_admin.h"
 #include "server/enrollment/token_admin.h"
 #include "server/policy/policy_registry.h"
@@ -14,12 +15,14 @@ namespace trellis::server {
 class AdminRpc final : public v1::AdminService::CallbackService {
  public:
   AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
-           DeviceAdmin* devices, PolicyRegistry* policies)
+           DeviceAdmin* devices, PolicyRegistry* policies,
+           ExceptionAdmin* exceptions)
       : store_(store),
         auth_(auth),
         tokens_(tokens),
         devices_(devices),
-        policies_(policies) {}
+        policies_(policies),
+        exceptions_(exceptions) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
@@ -71,6 +74,18 @@ class AdminRpc final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetDeviceHistoryRequest* request,
       v1::GetDeviceHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* AddException(
+      grpc::CallbackServerContext* context,
+      const v1::AddExceptionRequest* request,
+      v1::AddExceptionResponse* response) override;
+  grpc::ServerUnaryReactor* ListExceptions(
+      grpc::CallbackServerContext* context,
+      const v1::ListExceptionsRequest* request,
+      v1::ListExceptionsResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveException(
+      grpc::CallbackServerContext* context,
+      const v1::RemoveExceptionRequest* request,
+      v1::RemoveExceptionResponse* response) override;
 
  private:
   // The operator, if it may do `permission`.
@@ -82,6 +97,7 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   TokenAdmin* tokens_;
   DeviceAdmin* devices_;
   PolicyRegistry* policies_;
+  ExceptionAdmin* exceptions_;
 };
 
 }  // namespace trellis::server

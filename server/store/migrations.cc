@@ -116,6 +116,21 @@ CREATE INDEX devices_by_grace_deadline ON devices(grace_deadline)
   WHERE grace_deadline IS NOT NULL;
 CREATE INDEX devices_by_last_seen ON devices(last_seen_at);
 )sql",
+      // 5: time-limited admin exceptions per device and check.
+      R"sql(
+CREATE TABLE compliance_exceptions (
+  exception_id INTEGER PRIMARY KEY,
+  device_id    TEXT NOT NULL REFERENCES devices(device_id),
+  policy_id    TEXT NOT NULL,
+  check_id     TEXT NOT NULL,
+  until        INTEGER NOT NULL,
+  reason       TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX compliance_exceptions_by_device
+  ON compliance_exceptions(device_id, until);
+)sql",
   };
   return *migrations;
 }

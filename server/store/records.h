@@ -55,6 +55,17 @@ struct DeviceRecord {
   std::optional<absl::Time> grace_deadline;
 };
 
+struct ExceptionRecord {
+  int64_t exception_id = 0;
+  std::string device_id;
+  std::string policy_id;
+  std::string check_id;
+  absl::Time until;
+  std::string reason;
+  std::string created_by;
+  absl::Time created_at;
+};
+
 struct TransitionRecord {
   std::string device_id;
   absl::Time at;

@@ -510,6 +510,76 @@ absl::StatusOr<std::vector<DeviceRecord>> SqliteQueries::ListDevicesDue(
   return CollectRows<DeviceRecord>(*stmt, DeviceFromRow);
 }
 
+namespace {
+constexpr char kExceptionColumns[] =
+    "exception_id, device_id, policy_id, check_id, until, reason, "
+    "created_by, created_at";
+
+ExceptionRecord ExceptionFromRow(const Statement& s) {
+  ExceptionRecord e;
+  e.exception_id = s.Int(0);
+  e.device_id = s.Text(1);
+  e.policy_id = s.Text(2);
+  e.check_id = s.Text(3);
+  e.until = FromDb(s.Int(4));
+  e.reason = s.Text(5);
+  e.created_by = s.Text(6);
+  e.created_at = FromDb(s.Int(7));
+  return e;
+}
+}  // namespace
+
+absl::StatusOr<std::vector<ExceptionRecord>> SqliteQueries::ListExceptions(
+    absl::string_view device_id, absl::Time active_at) {
+  auto stmt = conn_->Prepare(absl::StrCat(
+      "SELECT ", kExceptionColumns,
+      " FROM compliance_exceptions WHERE (?1 = '' OR device_id = ?1) AND "
+      "until > ?2 ORDER BY exception_id"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, device_id)
+      .Bind(2, active_at == absl::InfinitePast() ? INT64_MIN : ToDb(active_at));
+  return CollectRows<ExceptionRecord>(*stmt, ExceptionFromRow);
+}
+
+absl::StatusOr<std::optional<ExceptionRecord>> SqliteQueries::GetException(
+    int64_t exception_id) {
+  auto stmt = conn_->Prepare(
+      absl::StrCat("SELECT ", kExceptionColumns,
+                   " FROM compliance_exceptions WHERE exception_id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, exception_id);
+  return FirstRow<ExceptionRecord>(*stmt, ExceptionFromRow);
+}
+
+absl::StatusOr<int64_t> SqliteQueries::InsertException(
+    const ExceptionRecord& e) {
+  auto stmt = conn_->Prepare(
+      "INSERT INTO compliance_exceptions (device_id, policy_id, check_id, "
+      "until, reason, created_by, created_at) VALUES (?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, e.device_id)
+      .Bind(2, e.policy_id)
+      .Bind(3, e.check_id)
+      .Bind(4, ToDb(e.until))
+      .Bind(5, e.reason)
+      .Bind(6, e.created_by)
+      .Bind(7, ToDb(e.created_at));
+  absl::Status s = stmt->Run();
+  if (!s.ok()) return s;
+  return sqlite3_last_insert_rowid(conn_->raw());
+}
+
+absl::Status SqliteQueries::EndException(int64_t exception_id,
+                                         absl::Time until) {
+  auto stmt = conn_->Prepare(
+      "UPDATE compliance_exceptions SET until = ? WHERE exception_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, ToDb(until)).Bind(2, exception_id);
+  absl::Status s = stmt->Run();
+  if (!s.ok()) return s;
+  return ExpectOneChange(conn_, absl::StrCat("exception ", exception_id));
+}
+
 absl::Status SqliteQueries::AppendTransition(const TransitionRecord& t) {
   auto stmt = conn_->Prepare(
       "INSERT INTO compliance_transitions (device_id, at, from_state, "

@@ -53,6 +53,12 @@ class SqliteQueries : public StoreWriter {
   absl::StatusOr<std::vector<DeviceRecord>> ListDevicesDue(
       absl::Time now, absl::Time stale_before) override;
   absl::Status AppendTransition(const TransitionRecord& t) override;
+  absl::StatusOr<std::vector<ExceptionRecord>> ListExceptions(
+      absl::string_view device_id, absl::Time active_at) override;
+  absl::StatusOr<int64_t> InsertException(const ExceptionRecord& e) override;
+  absl::Status EndException(int64_t exception_id, absl::Time until) override;
+  absl::StatusOr<std::optional<ExceptionRecord>> GetException(
+      int64_t exception_id) override;
   absl::Status ReplaceCheckStates(
       absl::string_view device_id,
       const std::vector<CheckStateRecord>& states) override;

@@ -63,6 +63,10 @@ class StoreReader {
   // checked in since `stale_before` (and are not already stale).
   virtual absl::StatusOr<std::vector<DeviceRecord>> ListDevicesDue(
       absl::Time now, absl::Time stale_before) = 0;
+  // Exceptions for one device (empty: all) whose `until` is after
+  // `active_at` (InfinitePast: every one), oldest first.
+  virtual absl::StatusOr<std::vector<ExceptionRecord>> ListExceptions(
+      absl::string_view device_id, absl::Time active_at) = 0;
   // Oldest first.
   virtual absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
       absl::string_view device_id) = 0;
@@ -90,6 +94,12 @@ class StoreWriter : public StoreReader {
       absl::string_view device_id,
       const std::vector<CheckStateRecord>& states) = 0;
   virtual absl::Status AppendTransition(const TransitionRecord& t) = 0;
+  // Returns the new exception id.
+  virtual absl::StatusOr<int64_t> InsertException(const ExceptionRecord& e) = 0;
+  // Sets `until`; NotFound if there is no such exception.
+  virtual absl::Status EndException(int64_t exception_id, absl::Time until) = 0;
+  virtual absl::StatusOr<std::optional<ExceptionRecord>> GetException(
+      int64_t exception_id) = 0;
 };
 
 class Store {

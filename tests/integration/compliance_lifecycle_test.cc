@@ -128,5 +128,53 @@ TEST_F(ComplianceLifecycleTest, TimersFireWithoutACheckIn) {
   EXPECT_EQ(back->compliance_state(), v1::COMPLIANCE_STATE_COMPLIANT);
 }
 
+TEST_F(ComplianceLifecycleTest, ExceptionsKeepAccessUntilTheyEnd) {
+  SetVersion("legacy", "11");
+  auto state = Enroll(CreateToken(), "legacy");
+  ASSERT_TRUE(state.ok()) << state.status();
+  std::string id = state->LoadRecord()->device_id;
+  CtlResult add = Ctl(admin_credentials_,
+                      {"exception", "add", id, "lifecycle/debian-12", "--until",
+                       "3h", "--reason", "upgrade booked for Friday"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_THAT(add.out, HasSubstr("Exception 1 added"));
+
+  auto excepted = CheckIn(*state);
+  ASSERT_TRUE(excepted.ok());
+  EXPECT_EQ(excepted->compliance_state(), v1::COMPLIANCE_STATE_COMPLIANT);
+  // The failure is still shown, with the exception.
+  EXPECT_EQ(excepted->verdict().results(0).state(), v1::CHECK_STATE_FAIL);
+  EXPECT_EQ(excepted->verdict().results(0).exception_reason(),
+            "upgrade booked for Friday");
+
+  CtlResult list = Ctl(admin_credentials_, {"exception", "list", id});
+  EXPECT_THAT(list.out, HasSubstr("upgrade booked for Friday"));
+  EXPECT_THAT(list.out, ContainsRegex("lifecycle/debian-12 .* yes"));
+
+  // Removing it (audited) ends the cover at the next evaluation.
+  ASSERT_EQ(Ctl(admin_credentials_, {"exception", "remove", "1"}).exit_code, 0);
+  clock_.Advance(absl::Seconds(1));
+  auto after = CheckIn(*state);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->compliance_state(), v1::COMPLIANCE_STATE_GRACE);
+  EXPECT_TRUE(
+      Ctl(admin_credentials_, {"exception", "list", id}).out.find("upgrade") ==
+      std::string::npos);
+  CtlResult audit = Ctl(admin_credentials_, {"audit", "list"});
+  EXPECT_THAT(audit.out, HasSubstr("exception.add"));
+  EXPECT_THAT(audit.out, HasSubstr("exception.remove"));
+
+  // Bad requests are named; helpdesk may not add.
+  EXPECT_THAT(Ctl(admin_credentials_, {"exception", "add", id, "lifecycle/x",
+                                       "--until", "400d", "--reason", "r"})
+                  .err,
+              HasSubstr("at most 365 days"));
+  std::string helpdesk = CreateOperator("hd", "helpdesk");
+  EXPECT_THAT(Ctl(helpdesk, {"exception", "add", id, "lifecycle/debian-12",
+                             "--until", "1h", "--reason", "r"})
+                  .err,
+              HasSubstr("permission denied"));
+}
+
 }  // namespace
 }  // namespace trellis::testing

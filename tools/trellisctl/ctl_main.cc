@@ -6,13 +6,14 @@
 #include <memory>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "common/facts/fact_schema.h"
+#include "common/identity/operator_credentials.h"
 #include "common/policy/evaluator.h"
 #include "common/policy/policy_loader.h"
-#include "common/identity/operator_credentials.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
 #include "google/protobuf/util/json_util.h"
@@ -37,6 +38,9 @@ constexpr char kUsage[] =
     "  device show DEVICE_ID\n"
     "  device revoke DEVICE_ID --reason TEXT\n"
     "  device history DEVICE_ID      compliance state changes with causes\n"
+    "  exception add DEVICE_ID POLICY/CHECK --until 7d|RFC3339 --reason TEXT\n"
+    "  exception list [DEVICE_ID] [--all]\n"
+    "  exception remove EXCEPTION_ID\n"
     "  audit list [--after SEQ] [--limit N]\n"
     "  audit verify\n"
     "  policy validate PATH          check policy files offline\n"
@@ -116,6 +120,9 @@ class Ctl {
   int DeviceShow();
   int DeviceRevoke();
   int DeviceHistory();
+  int ExceptionAdd();
+  int ExceptionList();
+  int ExceptionRemove();
   int AuditList();
   int AuditVerify();
   int PolicyValidate();
@@ -380,12 +387,12 @@ int Ctl::DeviceShow() {
       absl::StrAppend(&out, "Revoked:       ", response.revocation_reason(),
                       "\n");
     }
-    absl::StrAppend(&out, "Compliance state: ", ComplianceWord(d.compliance_state()),
-                    d.has_grace_deadline()
-                        ? absl::StrCat(" (access kept until ",
-                                       When(d.grace_deadline()), " UTC)")
-                        : "",
-                    "\n");
+    absl::StrAppend(
+        &out, "Compliance state: ", ComplianceWord(d.compliance_state()),
+        d.has_grace_deadline() ? absl::StrCat(" (access kept until ",
+                                              When(d.grace_deadline()), " UTC)")
+                               : "",
+        "\n");
     if (response.checks_size() > 0) {
       absl::StrAppend(&out, "\nCompliance:    ",
                       response.compliant() ? "compliant" : "NOT compliant",
@@ -398,10 +405,9 @@ int Ctl::DeviceShow() {
       out += t.Render();
       for (const auto& c : response.checks()) {
         if (c.state() == v1::CHECK_STATE_FAIL && !c.detail().empty()) {
-          absl::StrAppend(&out, "\n", c.policy_id(), "/", c.check_id(),
-                          " fails:\n  ",
-                          absl::StrReplaceAll(c.detail(), {{"\n", "\n  "}}),
-                          "\n");
+          absl::StrAppend(
+              &out, "\n", c.policy_id(), "/", c.check_id(), " fails:\n  ",
+              absl::StrReplaceAll(c.detail(), {{"\n", "\n  "}}), "\n");
         }
         if (c.state() == v1::CHECK_STATE_ERROR) {
           absl::StrAppend(&out, "\n", c.policy_id(), "/", c.check_id(),
@@ -466,6 +472,88 @@ int Ctl::DeviceHistory() {
     }
     return t.Render();
   });
+  return 0;
+}
+
+int Ctl::ExceptionAdd() {
+  if (args_.positional.size() != 4 || !args_.Has("until") ||
+      !args_.Has("reason")) {
+    return Usage();
+  }
+  const std::string& check = args_.positional[3];
+  size_t slash = check.find('/');
+  if (slash == std::string::npos) {
+    err_ << "trellisctl: the check is POLICY/CHECK, e.g. "
+            "ncsc-device-baseline/disk-encrypted\n";
+    return 2;
+  }
+  absl::Time until;
+  std::string text = args_.Get("until");
+  std::string parse_error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &until, &parse_error)) {
+    auto d = ParseHumanDuration(text);
+    if (!d.ok()) {
+      err_ << "trellisctl: --until takes a duration (7d) or an RFC 3339 time\n";
+      return 2;
+    }
+    until = absl::Now() + *d;
+  }
+  v1::AddExceptionRequest request;
+  request.set_device_id(args_.positional[2]);
+  request.set_policy_id(check.substr(0, slash));
+  request.set_check_id(check.substr(slash + 1));
+  request.mutable_until()->set_seconds(absl::ToUnixSeconds(until));
+  request.set_reason(args_.Get("reason"));
+  v1::AddExceptionResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->AddException(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat("Exception ", response.exception().exception_id(),
+                        " added until ", When(response.exception().until()),
+                        " UTC.\n");
+  });
+  return 0;
+}
+
+int Ctl::ExceptionList() {
+  v1::ListExceptionsRequest request;
+  if (args_.positional.size() == 3) request.set_device_id(args_.positional[2]);
+  request.set_include_expired(args_.Has("all"));
+  v1::ListExceptionsResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->ListExceptions(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    TablePrinter t(
+        {"ID", "DEVICE", "CHECK", "UNTIL (UTC)", "ACTIVE", "BY", "REASON"});
+    for (const auto& e : response.exceptions()) {
+      t.AddRow({absl::StrCat(e.exception_id()), e.device_id(),
+                absl::StrCat(e.policy_id(), "/", e.check_id()), When(e.until()),
+                e.active() ? "yes" : "no", e.created_by(), e.reason()});
+    }
+    return t.Render();
+  });
+  return 0;
+}
+
+int Ctl::ExceptionRemove() {
+  if (args_.positional.size() != 3) return Usage();
+  int64_t id;
+  if (!absl::SimpleAtoi(args_.positional[2], &id)) {
+    err_ << "trellisctl: EXCEPTION_ID is a number (see exception list)\n";
+    return 2;
+  }
+  v1::RemoveExceptionRequest request;
+  request.set_exception_id(id);
+  v1::RemoveExceptionResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->RemoveException(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] { return absl::StrCat("Exception ", id, " ended.\n"); });
   return 0;
 }
 
@@ -580,8 +668,9 @@ int Ctl::PolicyApply() {
   if (!json_) out_ << text;
   if (args_.Has("dry-run") || !changes) {
     if (json_) out_ << ToJson(plan) << "\n";
-    if (!json_) out_ << (changes ? "Dry run: nothing published.\n"
-                                 : "No changes: nothing to publish.\n");
+    if (!json_)
+      out_ << (changes ? "Dry run: nothing published.\n"
+                       : "No changes: nothing to publish.\n");
     return 0;
   }
   request.set_dry_run(false);
@@ -606,19 +695,19 @@ int Ctl::PolicyShow() {
   if (!s.ok()) return Refused(s);
   Print(response, [&] {
     const auto& b = response.bundle();
-    std::string out = absl::StrCat(
-        "Bundle version ", b.version(), ", published ",
-        When(b.published_at()), " UTC by ", b.published_by(), ", signed by ",
-        response.signing_key_id(), "\n");
-    TablePrinter t({"POLICY", "CHECK", "SEVERITY", "ENFORCEMENT", "GRACE",
-                    "TITLE"});
+    std::string out =
+        absl::StrCat("Bundle version ", b.version(), ", published ",
+                     When(b.published_at()), " UTC by ", b.published_by(),
+                     ", signed by ", response.signing_key_id(), "\n");
+    TablePrinter t(
+        {"POLICY", "CHECK", "SEVERITY", "ENFORCEMENT", "GRACE", "TITLE"});
     for (const auto& p : b.policies()) {
       for (const auto& c : p.checks()) {
-        t.AddRow({p.id(), c.id(),
-                  EnumWord(v1::Severity_Name(c.severity()), "SEVERITY_"),
-                  EnumWord(v1::Enforcement_Name(p.enforcement()), "ENFORCEMENT_"),
-                  absl::StrCat(c.grace_period_seconds() / 3600, "h"),
-                  c.title()});
+        t.AddRow(
+            {p.id(), c.id(),
+             EnumWord(v1::Severity_Name(c.severity()), "SEVERITY_"),
+             EnumWord(v1::Enforcement_Name(p.enforcement()), "ENFORCEMENT_"),
+             absl::StrCat(c.grace_period_seconds() / 3600, "h"), c.title()});
       }
     }
     return out + t.Render();
@@ -628,8 +717,8 @@ int Ctl::PolicyShow() {
 
 std::string Rate(const v1::PassRate& r) {
   int decided = r.passing() + r.failing() + r.erroring();
-  std::string pct = decided == 0 ? "-"
-                                 : absl::StrCat(100 * r.passing() / decided, "%");
+  std::string pct =
+      decided == 0 ? "-" : absl::StrCat(100 * r.passing() / decided, "%");
   return pct;
 }
 
@@ -641,20 +730,21 @@ int Ctl::ComplianceSummary() {
       &context, v1::GetComplianceSummaryRequest(), &response);
   if (!s.ok()) return Refused(s);
   Print(response, [&] {
-    std::string out = absl::StrCat(
-        "Bundle version ", response.bundle_version(), ": ",
-        response.compliant_devices(), " of ", response.devices(),
-        " evaluated devices compliant\n");
-    auto section = [&](const char* title,
-                       const google::protobuf::RepeatedPtrField<v1::PassRate>& rows) {
-      TablePrinter t({title, "PASS RATE", "PASS", "FAIL", "ERROR", "N/A"});
-      for (const auto& r : rows) {
-        t.AddRow({r.key(), Rate(r), absl::StrCat(r.passing()),
-                  absl::StrCat(r.failing()), absl::StrCat(r.erroring()),
-                  absl::StrCat(r.not_applicable())});
-      }
-      absl::StrAppend(&out, "\n", t.Render());
-    };
+    std::string out =
+        absl::StrCat("Bundle version ", response.bundle_version(), ": ",
+                     response.compliant_devices(), " of ", response.devices(),
+                     " evaluated devices compliant\n");
+    auto section =
+        [&](const char* title,
+            const google::protobuf::RepeatedPtrField<v1::PassRate>& rows) {
+          TablePrinter t({title, "PASS RATE", "PASS", "FAIL", "ERROR", "N/A"});
+          for (const auto& r : rows) {
+            t.AddRow({r.key(), Rate(r), absl::StrCat(r.passing()),
+                      absl::StrCat(r.failing()), absl::StrCat(r.erroring()),
+                      absl::StrCat(r.not_applicable())});
+          }
+          absl::StrAppend(&out, "\n", t.Render());
+        };
     section("POLICY", response.by_policy());
     section("CHECK", response.by_check());
     section("PLATFORM", response.by_platform());
@@ -665,10 +755,10 @@ int Ctl::ComplianceSummary() {
 }
 
 int Ctl::Run(const std::vector<std::string>& argv) {
-  auto parsed =
-      ParseArgs(argv, {{"credentials", "server", "group", "ownership", "uses",
-                        "ttl", "description", "reason", "limit", "after"},
-                       {"json", "all", "help", "dry-run"}});
+  auto parsed = ParseArgs(
+      argv, {{"credentials", "server", "group", "ownership", "uses", "ttl",
+              "description", "reason", "limit", "after", "until"},
+             {"json", "all", "help", "dry-run"}});
   if (!parsed.ok()) {
     err_ << "trellisctl: " << parsed.status().message() << "\n";
     return 2;
@@ -688,6 +778,9 @@ int Ctl::Run(const std::vector<std::string>& argv) {
           {{"device", "show"}, &Ctl::DeviceShow},
           {{"device", "revoke"}, &Ctl::DeviceRevoke},
           {{"device", "history"}, &Ctl::DeviceHistory},
+          {{"exception", "add"}, &Ctl::ExceptionAdd},
+          {{"exception", "list"}, &Ctl::ExceptionList},
+          {{"exception", "remove"}, &Ctl::ExceptionRemove},
           {{"audit", "list"}, &Ctl::AuditList},
           {{"audit", "verify"}, &Ctl::AuditVerify},
           {{"policy", "validate"}, &Ctl::PolicyValidate},
@@ -704,8 +797,8 @@ int Ctl::Run(const std::vector<std::string>& argv) {
     return Usage();
   }
   // Offline commands need no server.
-  bool offline = it->second == &Ctl::PolicyValidate ||
-                 it->second == &Ctl::FactsReference;
+  bool offline =
+      it->second == &Ctl::PolicyValidate || it->second == &Ctl::FactsReference;
   if (!offline && !Connect()) return 1;
   return (this->*(it->second))();
 }

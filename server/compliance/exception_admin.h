@@ -1,0 +1,42 @@
+// Time-limited admin exceptions: one check on one device, with a reason,
+// audited. An excepted failure is still shown but costs no access.
+#ifndef TRELLIS_SERVER_COMPLIANCE_EXCEPTION_ADMIN_H_
+#define TRELLIS_SERVER_COMPLIANCE_EXCEPTION_ADMIN_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/util/clock.h"
+#include "server/store/store.h"
+#include "trellis/v1/admin_service.pb.h"
+#include "trellis/v1/policy.pb.h"
+
+namespace trellis::server {
+
+class ExceptionAdmin {
+ public:
+  ExceptionAdmin(Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
+
+  void Add(const std::string& actor, const v1::AddExceptionRequest& request,
+           std::function<void(absl::StatusOr<v1::AddExceptionResponse>)> done);
+  absl::StatusOr<v1::ListExceptionsResponse> List(
+      const v1::ListExceptionsRequest& request);
+  void Remove(
+      const std::string& actor, const v1::RemoveExceptionRequest& request,
+      std::function<void(absl::StatusOr<v1::RemoveExceptionResponse>)> done);
+
+ private:
+  Store* store_;
+  const Clock* clock_;
+};
+
+// Marks the verdict's results covered by an exception active at `now`.
+void ApplyExceptions(const std::vector<ExceptionRecord>& exceptions,
+                     absl::Time now, v1::Verdict* verdict);
+
+}  // namespace trellis::server
+
+#endif  // TRELLIS_SERVER_COMPLIANCE_EXCEPTION_ADMIN_H_
