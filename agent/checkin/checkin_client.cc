@@ -1,7 +1,9 @@
 #include "agent/checkin/checkin_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "agent/feedback/employee_notifier.h"
 #include "agent/policy/bundle_sync.h"
+#include "common/util/files.h"
 #include "agent/rpc/channel.h"
 #include "common/util/logging.h"
 #include "trellis/v1/device_service.grpc.pb.h"
@@ -63,8 +65,18 @@ absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
                                        " failed: ", status.error_message()));
     record->last_checkin_result = std::string(result.message());
   }
+  int previous_state = record->compliance_state;
+  if (status.ok() && response.compliance_state() != 0) {
+    record->compliance_state = response.compliance_state();
+  }
   absl::Status saved = state.SaveRecord(*record);
   if (!result.ok()) return result;
+  if (response.compliance_state() != 0) {
+    absl::Status kept = WriteFileAtomic(state.LastCheckInPath(),
+                                        response.SerializeAsString(), 0600);
+    if (!kept.ok()) LogWarning("agent: ", kept.message());
+    NotifyOnChange(probe.runner(), previous_state, response);
+  }
   if (!saved.ok()) return saved;
   // A bundle problem never fails the check-in: the last good bundle stays.
   auto synced = SyncBundle(state, *stub, response.policy_bundle_version(),

@@ -1,8 +1,14 @@
 #include "agent/cli/status_report.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/crypto/pki.h"
+#include "common/util/files.h"
 #include "common/util/json.h"
+#include "common/util/proto_time.h"
+#include "trellis/v1/device_service.pb.h"
 
 namespace trellis::agent {
 namespace {
@@ -13,6 +19,38 @@ std::string When(std::optional<absl::Time> t) {
 }
 
 }  // namespace
+
+// The last server verdict as status lines: state, deadline, failing checks.
+struct ComplianceView {
+  std::string state = "not evaluated yet";
+  std::string deadline;
+  std::vector<std::string> failing;
+};
+
+ComplianceView LoadCompliance(const AgentState& state) {
+  ComplianceView view;
+  auto bytes = ReadFile(state.LastCheckInPath());
+  v1::CheckInResponse last;
+  if (!bytes.ok() || !last.ParseFromString(*bytes)) return view;
+  std::string full = v1::ComplianceState_Name(last.compliance_state());
+  absl::string_view name = full;
+  absl::ConsumePrefix(&name, "COMPLIANCE_STATE_");
+  view.state = absl::AsciiStrToLower(name);
+  if (last.has_grace_deadline()) {
+    view.deadline = When(FromProtoTime(last.grace_deadline()));
+  }
+  for (const auto& r : last.verdict().results()) {
+    if (r.state() != v1::CHECK_STATE_FAIL &&
+        r.state() != v1::CHECK_STATE_ERROR) {
+      continue;
+    }
+    view.failing.push_back(absl::StrCat(
+        r.title(), r.has_excepted_until() ? " (exception granted)" : "",
+        r.remediation().empty() ? ""
+                                : absl::StrCat(" - fix: ", r.remediation())));
+  }
+  return view;
+}
 
 std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
   auto record = state.LoadRecord();
@@ -40,6 +78,7 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
   } else {
     cert_problem = std::string(identity.status().message());
   }
+  ComplianceView compliance = LoadCompliance(state);
   if (json) {
     JsonObject o;
     o.Add("enrolled", true)
@@ -53,7 +92,10 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
         .Add("last_checkin_at", When(record->last_checkin_at))
         .Add("last_attempt_at", When(record->last_attempt_at))
         .Add("last_checkin_result", record->last_checkin_result)
-        .Add("next_sequence", static_cast<int64_t>(record->next_sequence));
+        .Add("next_sequence", static_cast<int64_t>(record->next_sequence))
+        .Add("compliance_state", compliance.state)
+        .Add("grace_deadline", compliance.deadline)
+        .Add("failing_checks", absl::StrJoin(compliance.failing, "\n"));
     if (!cert_problem.empty()) o.Add("problem", cert_problem);
     return o.Build() + "\n";
   }

@@ -36,7 +36,8 @@ std::string FormatRecord(const AgentRecord& r) {
       "server: ", r.server_address, "\n", "device_id: ", r.device_id, "\n",
       "group: ", r.group, "\n", "ownership: ", r.ownership, "\n",
       "enrolled_at: ", Rfc3339(r.enrolled_at), "\n",
-      "next_sequence: ", r.next_sequence, "\n");
+      "next_sequence: ", r.next_sequence, "\n",
+      "compliance_state: ", r.compliance_state, "\n");
   if (r.last_checkin_at) {
     absl::StrAppend(&out, "last_checkin_at: ", Rfc3339(*r.last_checkin_at),
                     "\n");
@@ -92,6 +93,8 @@ absl::StatusOr<AgentRecord> ParseRecord(const std::string& text) {
     } else if (key == "last_attempt_at") {
       if (!ParseTime(value, &t)) return bad();
       r.last_attempt_at = t;
+    } else if (key == "compliance_state") {
+      if (!absl::SimpleAtoi(value, &r.compliance_state)) return bad();
     } else if (key == "last_checkin_result") {
       r.last_checkin_result = value;
     }

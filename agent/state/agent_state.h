@@ -27,6 +27,9 @@ struct AgentRecord {
   std::optional<absl::Time> last_checkin_at;
   std::string last_checkin_result;  // "ok", or the error text
   std::optional<absl::Time> last_attempt_at;
+  // The server's compliance state after the last check-in
+  // (v1::ComplianceState number), so the employee is told once per change.
+  int compliance_state = 0;
 };
 
 // Files of one agent state directory.
@@ -41,6 +44,8 @@ class AgentState {
   std::string RecordPath() const { return dir_ + "/agent.state"; }
   std::string PolicyKeyPath() const { return dir_ + "/policy-signing.pub"; }
   std::string BundlePath() const { return dir_ + "/policy-bundle.pb"; }
+  // The last check-in response (server verdict, state, deadline).
+  std::string LastCheckInPath() const { return dir_ + "/last-checkin.pb"; }
 
   bool IsEnrolled() const;
 

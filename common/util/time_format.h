@@ -8,7 +8,7 @@
 
 namespace trellis {
 
-// "2026-11-23T11:36:19Z"
+// "2026-11-23T11:36:19+00:00"
 inline std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
 }

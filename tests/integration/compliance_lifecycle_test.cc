@@ -2,6 +2,7 @@
 // deadline, noncompliant when it passes, compliant again when fixed,
 // revoked; every transition in `trellisctl device history`.
 #include "absl/strings/str_cat.h"
+#include "agent/cli/status_report.h"
 #include "common/util/files.h"
 #include "gmock/gmock.h"
 #include "tests/integration/integration_env.h"
