@@ -4,7 +4,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/policy/evaluator.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/util/proto_json.h"
 
 namespace trellis::agent {
 namespace {
@@ -20,8 +20,8 @@ std::string Indent(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 std::string RenderChecklist(const v1::Verdict& verdict) {
-  std::string out = absl::StrCat("Policy bundle version ",
-                                 verdict.bundle_version(), "\n\n");
+  std::string out =
+      absl::StrCat("Policy bundle version ", verdict.bundle_version(), "\n\n");
   int pass = 0, fail = 0, error = 0, not_applicable = 0;
   for (const v1::CheckResult& r : verdict.results()) {
     switch (r.state()) {
@@ -40,21 +40,23 @@ std::string RenderChecklist(const v1::Verdict& verdict) {
     }
     std::string word = policy::CheckStateWord(r.state());
     for (char& c : word) c = static_cast<char>(std::toupper(c));
-    absl::StrAppend(&out, "[", word, "] ", r.title(), "  (", r.policy_id(),
-                    "/", r.check_id(), ")\n");
+    absl::StrAppend(&out, "[", word, "] ", r.title(), "  (", r.policy_id(), "/",
+                    r.check_id(), ")\n");
     if (r.state() == v1::CHECK_STATE_FAIL) {
       if (!r.detail().empty()) {
-        absl::StrAppend(&out, "       What is wrong:\n", Indent(r.detail(), "         "));
+        absl::StrAppend(&out, "       What is wrong:\n",
+                        Indent(r.detail(), "         "));
       }
       if (!r.remediation().empty()) {
         absl::StrAppend(&out, "       How to fix: ", r.remediation(), "\n");
       }
       if (r.grace_period_seconds() > 0) {
-        absl::StrAppend(&out, "       Grace period: ",
-                        r.grace_period_seconds() / 86400 > 0
-                            ? absl::StrCat(r.grace_period_seconds() / 86400, " day(s)")
-                            : absl::StrCat(r.grace_period_seconds() / 3600, " hour(s)"),
-                        "\n");
+        absl::StrAppend(
+            &out, "       Grace period: ",
+            r.grace_period_seconds() / 86400 > 0
+                ? absl::StrCat(r.grace_period_seconds() / 86400, " day(s)")
+                : absl::StrCat(r.grace_period_seconds() / 3600, " hour(s)"),
+            "\n");
       }
     } else if (r.state() == v1::CHECK_STATE_ERROR) {
       absl::StrAppend(&out, "       Could not check: ", r.error(), "\n");
@@ -63,22 +65,13 @@ std::string RenderChecklist(const v1::Verdict& verdict) {
   absl::StrAppend(&out, "\n", pass, " passed, ", fail, " failed, ", error,
                   " could not be checked, ", not_applicable,
                   " not applicable to this device.\n",
-                  verdict.compliant()
-                      ? "This device meets policy.\n"
-                      : "This device does NOT meet policy.\n");
+                  verdict.compliant() ? "This device meets policy.\n"
+                                      : "This device does NOT meet policy.\n");
   return out;
 }
 
 std::string ChecklistJson(const v1::Verdict& verdict) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(verdict, &out, options).ok()) {
-    return "{}\n";
-  }
-  return out + "\n";
+  return ToJsonText(verdict);
 }
 
 }  // namespace trellis::agent

@@ -2,32 +2,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/facts/fact_schema.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/facts/fact_values.h"
+#include "common/util/proto_json.h"
 
 namespace trellis::agent {
-namespace {
-
-std::string ValueText(const v1::FactValue& v) {
-  switch (v.value_case()) {
-    case v1::FactValue::kTextValue:
-      return v.text_value();
-    case v1::FactValue::kIntegerValue:
-      return absl::StrCat(v.integer_value());
-    case v1::FactValue::kRealValue:
-      return absl::StrCat(v.real_value());
-    case v1::FactValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    default:
-      return "(unknown)";
-  }
-}
-
-}  // namespace
 
 std::string RenderShowData(const v1::PostureReport& report,
                            const std::string& ownership) {
   std::string out = absl::StrCat(
-      "This ", ownership, " device sends the following to its Trellis "
+      "This ", ownership,
+      " device sends the following to its Trellis "
       "server at each check-in.\n",
       ownership == "personal"
           ? "As a personal device it sends basic security facts only.\n"
@@ -41,36 +25,33 @@ std::string RenderShowData(const v1::PostureReport& report,
     for (const v1::FactTable& t : report.tables()) {
       const facts::TableSpec* spec = facts::FindTable(t.name());
       if (spec == nullptr || spec->privacy != privacy) continue;
-      absl::StrAppend(&section, "\n  [", t.name(), "] ", spec->description, "\n");
+      absl::StrAppend(&section, "\n  [", t.name(), "] ", spec->description,
+                      "\n");
       if (t.status() == v1::FactTable::STATUS_UNKNOWN) {
-        absl::StrAppend(&section, "    (not collected: ", t.unknown_reason(), ")\n");
+        absl::StrAppend(&section, "    (not collected: ", t.unknown_reason(),
+                        ")\n");
         continue;
       }
       if (t.rows_size() == 0) absl::StrAppend(&section, "    (none)\n");
       for (int r = 0; r < t.rows_size(); ++r) {
         if (t.rows_size() > 1) absl::StrAppend(&section, "    #", r + 1, "\n");
-        for (int c = 0; c < t.columns_size() && c < t.rows(r).values_size(); ++c) {
-          absl::StrAppend(&section, "    ", t.columns(c), ": ",
-                          ValueText(t.rows(r).values(c)), "\n");
+        for (int c = 0; c < t.columns_size() && c < t.rows(r).values_size();
+             ++c) {
+          absl::StrAppend(
+              &section, "    ", t.columns(c), ": ",
+              facts::FactValueText(t.rows(r).values(c), "(unknown)"), "\n");
         }
       }
     }
     if (section.empty()) continue;
-    absl::StrAppend(&out, "\n== ", facts::PrivacyClassName(privacy), " ==",
-                    section);
+    absl::StrAppend(&out, "\n== ", facts::PrivacyClassName(privacy),
+                    " ==", section);
   }
   return out;
 }
 
 std::string ShowDataJson(const v1::PostureReport& report) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(report, &out, options).ok()) {
-    return "{}\n";
-  }
-  return out + "\n";
+  return ToJsonText(report);
 }
 
 }  // namespace trellis::agent

@@ -5,22 +5,11 @@
 #include "agent/rpc/channel.h"
 #include "common/crypto/pki.h"
 #include "common/enrollment/token.h"
+#include "common/facts/fact_values.h"
 #include "common/util/files.h"
 #include "trellis/v1/device_service.grpc.pb.h"
 
 namespace trellis::agent {
-namespace {
-
-// Text of a column in the first row of a fact table, or "".
-std::string Cell(const v1::FactTable& table, absl::string_view column) {
-  if (table.rows_size() == 0) return "";
-  for (int i = 0; i < table.columns_size(); ++i) {
-    if (table.columns(i) == column) return table.rows(0).values(i).text_value();
-  }
-  return "";
-}
-
-}  // namespace
 
 v1::DeviceDescription DescribeDevice(DeviceProbe& probe) {
   v1::FactTable os = probe.CollectTable("os_version").value_or(v1::FactTable());
@@ -28,10 +17,10 @@ v1::DeviceDescription DescribeDevice(DeviceProbe& probe) {
       probe.CollectTable("system_info").value_or(v1::FactTable());
   v1::DeviceDescription d;
   d.set_platform(probe.platform());
-  d.set_hostname(Cell(info, "hostname"));
-  d.set_hardware_serial(Cell(info, "hardware_serial"));
-  d.set_os_name(Cell(os, "name"));
-  d.set_os_version(Cell(os, "version_id"));
+  d.set_hostname(facts::FirstRowText(info, "hostname"));
+  d.set_hardware_serial(facts::FirstRowText(info, "hardware_serial"));
+  d.set_os_name(facts::FirstRowText(os, "name"));
+  d.set_os_version(facts::FirstRowText(os, "version_id"));
   d.set_agent_version(TRELLIS_VERSION);
   return d;
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/policy/fact_database.h"
+#include "common/policy/policy_validation.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
 #include "yaml-cpp/yaml.h"
@@ -18,22 +19,8 @@
 namespace trellis::policy {
 namespace {
 
-constexpr size_t kMaxText = 4096;
-constexpr size_t kMaxQuery = 20000;
-
-bool IsId(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9'))) {
-    return false;
-  }
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_')) {
-      return false;
-    }
-  }
-  return true;
-}
+constexpr size_t kMaxText = kMaxPolicyText;
+constexpr size_t kMaxQuery = kMaxPolicyQuery;
 
 // Walks one YAML document, collecting every error with its position.
 class PolicyReader {
@@ -47,8 +34,8 @@ class PolicyReader {
       Error(root, "a policy file must be a mapping of keys (id, title, ...)");
       return policy;
     }
-    Keys(root, {"id", "title", "description", "applies_to", "enforcement",
-                "checks"});
+    Keys(root,
+         {"id", "title", "description", "applies_to", "enforcement", "checks"});
     policy.set_id(RequiredId(root, "id", "policy id"));
     policy.set_title(Text(root, "title", /*required=*/true));
     policy.set_description(Text(root, "description", false));
@@ -124,7 +111,7 @@ class PolicyReader {
   std::string RequiredId(const YAML::Node& map, const char* key,
                          const char* what) {
     std::string id = Text(map, key, true, 64);
-    if (!id.empty() && !IsId(id)) {
+    if (!id.empty() && !IsPolicyId(id)) {
       Error(map[key], absl::StrCat(what, " '", id,
                                    "' must be lower-case letters, digits, "
                                    "'-' and '_'"));
@@ -157,22 +144,26 @@ class PolicyReader {
 
   static const std::map<std::string, v1::Platform>& Platforms() {
     static const auto* m = new std::map<std::string, v1::Platform>{
-        {"linux", v1::PLATFORM_LINUX},     {"macos", v1::PLATFORM_MACOS},
-        {"windows", v1::PLATFORM_WINDOWS}, {"android", v1::PLATFORM_ANDROID},
+        {"linux", v1::PLATFORM_LINUX},
+        {"macos", v1::PLATFORM_MACOS},
+        {"windows", v1::PLATFORM_WINDOWS},
+        {"android", v1::PLATFORM_ANDROID},
         {"ios", v1::PLATFORM_IOS}};
     return *m;
   }
 
   void ReadAppliesTo(const YAML::Node& node, v1::Policy* policy) {
     if (!node.IsMap()) {
-      Error(node, "'applies_to' must be a mapping (platforms, ownership, "
-                  "groups)");
+      Error(node,
+            "'applies_to' must be a mapping (platforms, ownership, "
+            "groups)");
       return;
     }
     Keys(node, {"platforms", "ownership", "groups"});
     v1::AppliesTo* applies = policy->mutable_applies_to();
     if (node["platforms"]) {
-      for (v1::Platform p : Words(node["platforms"], "platforms", Platforms())) {
+      for (v1::Platform p :
+           Words(node["platforms"], "platforms", Platforms())) {
         applies->add_platforms(p);
       }
     }
@@ -180,7 +171,8 @@ class PolicyReader {
       static const std::map<std::string, v1::Ownership> kOwnership = {
           {"corporate", v1::OWNERSHIP_CORPORATE},
           {"personal", v1::OWNERSHIP_PERSONAL}};
-      for (v1::Ownership o : Words(node["ownership"], "ownership", kOwnership)) {
+      for (v1::Ownership o :
+           Words(node["ownership"], "ownership", kOwnership)) {
         applies->add_ownership(o);
       }
     }
@@ -208,14 +200,16 @@ class PolicyReader {
         {"restrict", v1::ENFORCEMENT_RESTRICT},
         {"quarantine", v1::ENFORCEMENT_QUARANTINE}};
     if (!node) {
-      Error(parent, "missing key 'enforcement' (report, warn, restrict or "
-                    "quarantine)");
+      Error(parent,
+            "missing key 'enforcement' (report, warn, restrict or "
+            "quarantine)");
       return v1::ENFORCEMENT_UNSPECIFIED;
     }
     auto it = node.IsScalar() ? kLevels.find(node.Scalar()) : kLevels.end();
     if (it == kLevels.end()) {
-      Error(node, "'enforcement' must be report, warn, restrict or "
-                  "quarantine");
+      Error(node,
+            "'enforcement' must be report, warn, restrict or "
+            "quarantine");
       return v1::ENFORCEMENT_UNSPECIFIED;
     }
     return it->second;
@@ -255,14 +249,16 @@ class PolicyReader {
                                 : absl::StatusOr<absl::Duration>(
                                       absl::InvalidArgumentError("not text"));
       if (!d.ok() || *d > absl::Hours(24 * 365)) {
-        Error(grace, "'grace_period' must be a duration like 90s, 30m, 12h "
-                     "or 14d (at most 365d)");
+        Error(grace,
+              "'grace_period' must be a duration like 90s, 30m, 12h "
+              "or 14d (at most 365d)");
       } else {
         check->set_grace_period_seconds(absl::ToInt64Seconds(*d));
       }
     }
     if (node["platforms"]) {
-      for (v1::Platform p : Words(node["platforms"], "platforms", Platforms())) {
+      for (v1::Platform p :
+           Words(node["platforms"], "platforms", Platforms())) {
         check->add_platforms(p);
       }
     }
@@ -276,8 +272,9 @@ class PolicyReader {
       return;
     }
     if (!node.IsMap()) {
-      Error(node, "'remediation' must be text or a mapping of text by "
-                  "platform");
+      Error(node,
+            "'remediation' must be text or a mapping of text by "
+            "platform");
       return;
     }
     Keys(node, {"text", "linux", "macos", "windows", "android", "ios"});

@@ -9,10 +9,16 @@ namespace {
 
 constexpr int kMaxPolicies = 200;
 constexpr int kMaxChecksPerPolicy = 500;
-constexpr size_t kMaxText = 4096;
-constexpr size_t kMaxQuery = 20000;
+constexpr size_t kMaxText = kMaxPolicyText;
+constexpr size_t kMaxQuery = kMaxPolicyQuery;
 
-bool IsId(const std::string& s) {
+absl::Status Bad(const std::string& where, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", why));
+}
+
+}  // namespace
+
+bool IsPolicyId(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -23,12 +29,6 @@ bool IsId(const std::string& s) {
   return s[0] != '-' && s[0] != '_';
 }
 
-absl::Status Bad(const std::string& where, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", why));
-}
-
-}  // namespace
-
 absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
   if (policies.empty()) return absl::InvalidArgumentError("no policies given");
   if (static_cast<int>(policies.size()) > kMaxPolicies) {
@@ -38,18 +38,21 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
   std::set<std::string> policy_ids;
   for (const v1::Policy& p : policies) {
     std::string where = absl::StrCat("policy '", p.id().substr(0, 64), "'");
-    if (!IsId(p.id())) return Bad(where, "id must be [a-z0-9_-], 1-64");
+    if (!IsPolicyId(p.id())) return Bad(where, "id must be [a-z0-9_-], 1-64");
     if (!policy_ids.insert(p.id()).second) return Bad(where, "duplicate id");
     if (p.title().empty() || p.title().size() > kMaxText) {
       return Bad(where, "title is required (at most 4096 bytes)");
     }
-    if (p.description().size() > kMaxText) return Bad(where, "description too long");
+    if (p.description().size() > kMaxText)
+      return Bad(where, "description too long");
     if (p.enforcement() == v1::ENFORCEMENT_UNSPECIFIED ||
         !v1::Enforcement_IsValid(p.enforcement())) {
-      return Bad(where, "enforcement must be report, warn, restrict or quarantine");
+      return Bad(where,
+                 "enforcement must be report, warn, restrict or quarantine");
     }
     for (int platform : p.applies_to().platforms()) {
-      if (platform == v1::PLATFORM_UNSPECIFIED || !v1::Platform_IsValid(platform)) {
+      if (platform == v1::PLATFORM_UNSPECIFIED ||
+          !v1::Platform_IsValid(platform)) {
         return Bad(where, "applies_to.platforms has an unknown platform");
       }
     }
@@ -59,15 +62,17 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
       }
     }
     for (const std::string& g : p.applies_to().groups()) {
-      if (g.empty() || g.size() > 64) return Bad(where, "a group name is empty or too long");
+      if (g.empty() || g.size() > 64)
+        return Bad(where, "a group name is empty or too long");
     }
     if (p.checks().empty() || p.checks_size() > kMaxChecksPerPolicy) {
       return Bad(where, "needs 1 to 500 checks");
     }
     std::set<std::string> check_ids;
     for (const v1::Check& c : p.checks()) {
-      std::string cw = absl::StrCat(where, " check '", c.id().substr(0, 64), "'");
-      if (!IsId(c.id())) return Bad(cw, "id must be [a-z0-9_-], 1-64");
+      std::string cw =
+          absl::StrCat(where, " check '", c.id().substr(0, 64), "'");
+      if (!IsPolicyId(c.id())) return Bad(cw, "id must be [a-z0-9_-], 1-64");
       if (!check_ids.insert(c.id()).second) return Bad(cw, "duplicate id");
       if (c.title().empty() || c.title().size() > kMaxText) {
         return Bad(cw, "title is required (at most 4096 bytes)");
@@ -76,19 +81,22 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
           c.detail_query().size() > kMaxQuery) {
         return Bad(cw, "query is required (at most 20000 bytes)");
       }
-      if (!v1::Severity_IsValid(c.severity())) return Bad(cw, "unknown severity");
+      if (!v1::Severity_IsValid(c.severity()))
+        return Bad(cw, "unknown severity");
       if (c.grace_period_seconds() < 0 ||
           c.grace_period_seconds() > 365LL * 86400) {
         return Bad(cw, "grace_period_seconds must be 0..31536000");
       }
-      if (c.remediation().text().size() > kMaxText) return Bad(cw, "remediation too long");
+      if (c.remediation().text().size() > kMaxText)
+        return Bad(cw, "remediation too long");
       for (const auto& [platform, text] : c.remediation().by_platform()) {
         if (text.size() > kMaxText || platform.size() > 16) {
           return Bad(cw, "remediation entry too long");
         }
       }
       for (int platform : c.platforms()) {
-        if (platform == v1::PLATFORM_UNSPECIFIED || !v1::Platform_IsValid(platform)) {
+        if (platform == v1::PLATFORM_UNSPECIFIED ||
+            !v1::Platform_IsValid(platform)) {
           return Bad(cw, "platforms has an unknown platform");
         }
       }

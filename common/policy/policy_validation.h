@@ -4,12 +4,20 @@
 #ifndef TRELLIS_COMMON_POLICY_POLICY_VALIDATION_H_
 #define TRELLIS_COMMON_POLICY_POLICY_VALIDATION_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "trellis/v1/policy.pb.h"
 
 namespace trellis::policy {
+
+// Policy and check ids: 1-64 of [a-z0-9_-], starting with a letter or
+// digit.
+bool IsPolicyId(const std::string& id);
+
+inline constexpr size_t kMaxPolicyText = 4096;
+inline constexpr size_t kMaxPolicyQuery = 20000;
 
 // InvalidArgument naming the policy/check and field. Does not prepare SQL
 // (Evaluator::Compile does that).

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/facts/fact_values.h"
 #include "common/util/proto_time.h"
 #include "server/checkin/report_filter.h"
 #include "server/checkin/report_validation.h"
@@ -14,24 +15,6 @@
 #include "server/store/reply_after_commit.h"
 
 namespace trellis::server {
-namespace {
-
-// Pulls a text column from the first row of a fact table, if present.
-std::string FirstRowText(const v1::PostureReport& report,
-                         absl::string_view table, absl::string_view column) {
-  for (const v1::FactTable& t : report.tables()) {
-    if (t.name() != table || t.rows_size() == 0) continue;
-    for (int c = 0; c < t.columns_size(); ++c) {
-      if (t.columns(c) == column &&
-          t.rows(0).values(c).value_case() == v1::FactValue::kTextValue) {
-        return t.rows(0).values(c).text_value();
-      }
-    }
-  }
-  return "";
-}
-
-}  // namespace
 
 std::vector<CheckStateRecord> NextCheckStates(
     const std::string& device_id, const v1::Verdict& verdict,
@@ -114,8 +97,8 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
   std::string device_id = caller.device.device_id;
   bool promote = caller.used_pending_key;
   uint64_t sequence = request.sequence();
-  std::string os_name = FirstRowText(report, "os_version", "name");
-  std::string os_version = FirstRowText(report, "os_version", "version");
+  std::string os_name = facts::FirstRowText(report, "os_version", "name");
+  std::string os_version = facts::FirstRowText(report, "os_version", "version");
 
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {

@@ -11,12 +11,13 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "common/facts/fact_schema.h"
+#include "common/facts/fact_values.h"
 #include "common/identity/operator_credentials.h"
 #include "common/policy/evaluator.h"
 #include "common/policy/policy_loader.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/util/proto_json.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/trellisctl/table_printer.h"
@@ -72,18 +73,6 @@ std::string ComplianceWord(v1::ComplianceState s) {
   return EnumWord(v1::ComplianceState_Name(s), "COMPLIANCE_STATE_");
 }
 
-std::string ToJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) {
-    return "{}";
-  }
-  return out;
-}
-
 class Ctl {
  public:
   Ctl(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
@@ -109,7 +98,7 @@ class Ctl {
   // Prints JSON when asked, else the human rendering.
   void Print(const google::protobuf::Message& m,
              const std::function<std::string()>& human) {
-    out_ << (json_ ? ToJson(m) + "\n" : human());
+    out_ << (json_ ? ToJsonText(m) : human());
   }
 
   int WhoAmI();
@@ -341,21 +330,6 @@ int Ctl::DeviceList() {
   return 0;
 }
 
-std::string FactValueText(const v1::FactValue& v) {
-  switch (v.value_case()) {
-    case v1::FactValue::kTextValue:
-      return v.text_value();
-    case v1::FactValue::kIntegerValue:
-      return absl::StrCat(v.integer_value());
-    case v1::FactValue::kRealValue:
-      return absl::StrCat(v.real_value());
-    case v1::FactValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    default:
-      return "NULL";
-  }
-}
-
 int Ctl::DeviceShow() {
   if (args_.positional.size() != 3) return Usage();
   v1::GetDeviceRequest request;
@@ -425,7 +399,7 @@ int Ctl::DeviceShow() {
       for (const auto& r : table.rows()) {
         for (int c = 0; c < table.columns_size() && c < r.values_size(); ++c) {
           absl::StrAppend(&out, "  ", table.columns(c), ": ",
-                          FactValueText(r.values(c)), "\n");
+                          facts::FactValueText(r.values(c)), "\n");
         }
       }
     }
@@ -667,7 +641,7 @@ int Ctl::PolicyApply() {
   }
   if (!json_) out_ << text;
   if (args_.Has("dry-run") || !changes) {
-    if (json_) out_ << ToJson(plan) << "\n";
+    if (json_) out_ << ToJsonText(plan);
     if (!json_)
       out_ << (changes ? "Dry run: nothing published.\n"
                        : "No changes: nothing to publish.\n");

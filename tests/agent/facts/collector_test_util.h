@@ -10,25 +10,14 @@
 #include "absl/strings/str_join.h"
 #include "agent/facts/collector.h"
 #include "common/facts/fact_schema.h"
+#include "common/facts/fact_values.h"
 #include "gtest/gtest.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::agent::collector_testing {
 
 inline std::string ValueString(const v1::FactValue& v) {
-  switch (v.value_case()) {
-    case v1::FactValue::kTextValue:
-      return v.text_value();
-    case v1::FactValue::kIntegerValue:
-      return absl::StrCat(v.integer_value());
-    case v1::FactValue::kRealValue:
-      return absl::StrCat(v.real_value());
-    case v1::FactValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    case v1::FactValue::VALUE_NOT_SET:
-      return "NULL";
-  }
-  return "?";
+  return facts::FactValueText(v);
 }
 
 // "col=value col=value ..." for row `r`.

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/facts/system_source.h"
+#include "common/facts/fact_values.h"
 #include "common/util/files.h"
 #include "gtest/gtest.h"
 #include "trellis/v1/common.pb.h"
@@ -37,19 +38,7 @@ inline std::string Fixture(const std::string& relative) {
 
 // One value as text: "NULL", "true"/"false", the number or the string.
 inline std::string ValueText(const v1::FactValue& v) {
-  switch (v.value_case()) {
-    case v1::FactValue::kTextValue:
-      return v.text_value();
-    case v1::FactValue::kIntegerValue:
-      return absl::StrCat(v.integer_value());
-    case v1::FactValue::kRealValue:
-      return absl::StrCat(v.real_value());
-    case v1::FactValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    case v1::FactValue::VALUE_NOT_SET:
-      break;
-  }
-  return "NULL";
+  return facts::FactValueText(v);
 }
 
 // Every row as "v1|v2|...", for matching whole tables at a glance.
