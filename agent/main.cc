@@ -2,7 +2,8 @@
 //
 //   trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]
 //   trellis-agent run [--once] [--state-dir DIR] [--interval 5m]
-//   trellis-agent status [--json] [--state-dir DIR]
+//                     [--no-vpn] [--vpn-interface trellis0]
+//   trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]
 //   trellis-agent check [--json] [--state-dir DIR]
 //   trellis-agent show-data [--json] [--state-dir DIR]
 #include <csignal>
@@ -10,14 +11,19 @@
 #include <random>
 
 #include "absl/synchronization/notification.h"
-#include "agent/checkin/run_loop.h"
 #include "agent/checkin/checkin_client.h"
+#include "agent/checkin/run_loop.h"
 #include "agent/cli/checklist.h"
 #include "agent/cli/show_data.h"
 #include "agent/cli/status_report.h"
-#include "agent/policy/bundle_sync.h"
-#include "common/policy/evaluator.h"
 #include "agent/enroll/device_enrollment.h"
+#include "agent/policy/bundle_sync.h"
+#include "agent/vpn/linux/linux_tunnel_controller.h"
+#include "agent/vpn/platform_tunnel.h"
+#include "agent/vpn/tls_beacon_prober.h"
+#include "agent/vpn/vpn_enforcer.h"
+#include "agent/vpn/wireguard_identity.h"
+#include "common/policy/evaluator.h"
 #include "common/util/args.h"
 #include "common/util/logging.h"
 
@@ -27,9 +33,14 @@ namespace {
 constexpr char kUsage[] =
     "usage:\n"
     "  trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]\n"
+    "                       [--no-vpn]\n"
     "  trellis-agent run [--once] [--state-dir DIR] [--interval 5m]\n"
     "                    [--max-backoff 5m] [--log-level info]\n"
-    "  trellis-agent status [--json] [--state-dir DIR]\n"
+    "                    [--no-vpn] [--vpn-interface trellis0]\n"
+    "      --no-vpn: send no WireGuard key and leave any tunnel alone\n"
+    "      --vpn-interface: the WireGuard interface the agent manages (Linux;\n"
+    "      at most 15 characters, unique per machine)\n"
+    "  trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]\n"
     "  trellis-agent check [--json] [--state-dir DIR]\n"
     "      evaluate this device against the held policy bundle; exit 0 only\n"
     "      when it meets policy\n"
@@ -76,7 +87,17 @@ int Enroll(const ParsedArgs& args) {
                  "enrolled; IT will review it.\n";
   }
   std::cout << "State: " << state.dir() << "\n";
+  if (!args.Has("no-vpn")) {
+    // Made now so the first check-in already carries it; a failure here is
+    // retried at check-in.
+    auto key = LoadOrCreateWireGuardKey(state);
+    if (!key.ok()) LogWarning("vpn: ", key.status().message());
+  }
   return 0;
+}
+
+std::string VpnInterface(const ParsedArgs& args) {
+  return args.Get("vpn-interface", "trellis0");
 }
 
 int Run(const ParsedArgs& args) {
@@ -114,6 +135,36 @@ int Run(const ParsedArgs& args) {
       state, probe.get(),
       [&](absl::Duration d) { return !stop.WaitForNotificationWithTimeout(d); },
       [&] { return uniform(rng); });
+
+  options.use_vpn = !args.Has("no-vpn");
+  std::unique_ptr<TunnelController> tunnel;
+  std::unique_ptr<TunnelController> reference;
+  TlsBeaconProber prober;
+  std::unique_ptr<VpnEnforcer> vpn;
+  if (options.use_vpn) {
+    const std::string name = VpnInterface(args);
+    if (absl::Status valid = linux_vpn::ValidateInterfaceName(name);
+        !valid.ok()) {
+      return Fail(valid);
+    }
+    auto record = state.LoadRecord();
+    if (!record.ok()) return Fail(record.status());
+    auto key = LoadOrCreateWireGuardKey(state);
+    if (!key.ok()) return Fail(key.status());
+    PlatformTunnelConfig config;
+    config.state = &state;
+    config.runner = &probe->runner();
+    config.interface_name = name;
+    config.private_key = key->private_key;
+    config.public_key = key->public_key;
+    config.device_id = record->device_id;
+    tunnel = MakePlatformTunnelController(config);
+    reference = MakeReferenceProfileWriter(config);
+    vpn = std::make_unique<VpnEnforcer>(state, &probe->system(), &prober,
+                                        tunnel.get(), reference.get(),
+                                        probe->clock());
+    loop.set_vpn(vpn.get());
+  }
   absl::Status s = loop.Run(options);
   if (!s.ok()) return Fail(s);
   if (options.once) std::cout << "Check-in accepted.\n";
@@ -148,9 +199,11 @@ int Check(const ParsedArgs& args) {
   auto probe = DeviceProbe::Real();
   auto report = CollectForCheckIn(state, *probe);
   if (!report.ok()) return Fail2(report.status());
-  v1::Verdict verdict = (*evaluator)->Evaluate(
-      {probe->platform(), OwnershipFromText(record->ownership), record->group},
-      *report);
+  v1::Verdict verdict =
+      (*evaluator)
+          ->Evaluate({probe->platform(), OwnershipFromText(record->ownership),
+                      record->group},
+                     *report);
   std::cout << (args.Has("json") ? ChecklistJson(verdict)
                                  : RenderChecklist(verdict));
   return verdict.compliant() ? 0 : 1;
@@ -163,10 +216,10 @@ int Main(int argc, char** argv) {
     return argv_list.empty() ? 2 : 0;
   }
   std::string command = argv_list[0];
-  auto args = ParseArgs(
-      {argv_list.begin() + 1, argv_list.end()},
-      {{"token", "state-dir", "server", "interval", "max-backoff", "log-level"},
-       {"once", "json"}});
+  auto args = ParseArgs({argv_list.begin() + 1, argv_list.end()},
+                        {{"token", "state-dir", "server", "interval",
+                          "max-backoff", "log-level", "vpn-interface"},
+                         {"once", "json", "no-vpn"}});
   if (!args.ok()) return Fail(args.status());
   if (args->Has("log-level")) {
     absl::Status level = SetLogLevelFlag(args->Get("log-level"));
@@ -178,7 +231,14 @@ int Main(int argc, char** argv) {
   if (command == "show-data") return ShowData(*args);
   if (command == "status") {
     AgentState state(args->Get("state-dir", DefaultStateDir()));
-    std::cout << StatusReport(state, absl::Now(), args->Has("json"));
+    RealCommandRunner runner;
+    PlatformTunnelConfig config;
+    config.state = &state;
+    config.runner = &runner;
+    config.interface_name = VpnInterface(*args);
+    auto tunnel = MakePlatformTunnelController(config);
+    std::cout << StatusReport(state, absl::Now(), args->Has("json"),
+                              tunnel.get());
     return state.IsEnrolled() ? 0 : 3;
   }
   std::cerr << "unknown command '" << command << "'\n" << kUsage;

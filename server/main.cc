@@ -2,7 +2,7 @@
 //
 //   trellis-server [serve] --state-dir DIR [--listen HOST:PORT] ...
 //   trellis-server operator create --state-dir DIR --name NAME
-//                  --role admin|helpdesk|auditor [--out FILE]
+//                  --role admin|helpdesk|auditor|gateway [--out FILE]
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -28,7 +28,8 @@ constexpr char kUsage[] =
     "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
     "      [--log-level info]\n"
     "  trellis-server operator create --state-dir DIR --name NAME\n"
-    "      --role admin|helpdesk|auditor [--out FILE] [--server HOST:PORT]\n"
+    "      --role admin|helpdesk|auditor|gateway [--out FILE] [--server "
+    "HOST:PORT]\n"
     "      [--lifetime 90d]\n";
 
 int Fail(const absl::Status& status) {
@@ -88,11 +89,11 @@ int OperatorCreate(const std::vector<std::string>& argv) {
 }
 
 int Serve(const std::vector<std::string>& argv) {
-  auto args =
-      ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
-                        "device-cert-lifetime", "checkin-interval",
-                        "enroll-failure-limit", "validity-window", "log-level"},
-                       {}});
+  auto args = ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns",
+                                "tls-ip", "device-cert-lifetime",
+                                "checkin-interval", "enroll-failure-limit",
+                                "validity-window", "vpn-pool", "log-level"},
+                               {}});
   if (!args.ok()) return Fail(args.status());
   if (!args->positional.empty()) {
     std::cerr << "unexpected argument '" << args->positional[0] << "'\n"
@@ -131,6 +132,16 @@ int Serve(const std::vector<std::string>& argv) {
     config.checkin_interval_seconds =
         static_cast<int>(absl::ToInt64Seconds(*d));
   }
+  if (args->Has("validity-window")) {
+    auto d = ParseHumanDuration(args->Get("validity-window"));
+    if (!d.ok()) return Fail(d.status());
+    if (*d < absl::Seconds(2) || *d > absl::Hours(24 * 30)) {
+      return Fail(absl::InvalidArgumentError(
+          "--validity-window must be between 2s and 30d"));
+    }
+    config.validity_window = *d;
+  }
+  config.vpn_pool = args->Get("vpn-pool", config.vpn_pool);
   auto limit =
       args->GetInt("enroll-failure-limit", config.enroll_failure_limit);
   if (!limit.ok()) return Fail(limit.status());

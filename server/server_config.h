@@ -34,6 +34,12 @@ struct ServerConfig {
   int enroll_failure_limit = 10;
   absl::Duration enroll_failure_window = absl::Minutes(1);
 
+  // IPv4 block device tunnel addresses come from. Its first host is left
+  // for the gateway's own tunnel address.
+  std::string vpn_pool = "10.200.0.0/16";
+  // How often an idle gateway feed sends a heartbeat.
+  absl::Duration peer_feed_heartbeat = absl::Seconds(5);
+
   // Largest request the server accepts, in bytes.
   int max_request_bytes = 1 << 20;
 

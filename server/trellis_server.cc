@@ -25,9 +25,11 @@ std::string DatabasePath(const std::string& state_dir) {
 }
 
 TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
+                             TunnelAddressPool pool,
                              std::unique_ptr<SqliteStore> store)
     : config_(std::move(config)),
       pki_(std::move(pki)),
+      pool_(pool),
       store_(std::move(store)),
       limiter_(config_.clock, config_.enroll_failure_limit,
                config_.enroll_failure_window),
@@ -35,9 +37,12 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       enroller_(store_.get(), &pki_, &config_, &limiter_),
       renewer_(store_.get(), &enroller_, config_.clock),
       policies_(store_.get(), &pki_, config_.clock),
-      checkin_(store_.get(), &config_, &policies_),
-      devices_(store_.get(), config_.clock, &policies_),
-      sweeper_(store_.get(), config_.clock, config_.validity_window),
+      peer_sync_(&pool_, PeerSync::FromRegistry(&policies_)),
+      peer_feed_(store_.get(), config_.peer_feed_heartbeat),
+      checkin_(store_.get(), &config_, &policies_, &peer_sync_),
+      devices_(store_.get(), config_.clock, &policies_, &peer_sync_),
+      sweeper_(store_.get(), config_.clock, config_.validity_window,
+               &peer_sync_),
       exceptions_(store_.get(), config_.clock) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
@@ -45,6 +50,8 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   if (config.state_dir.empty()) {
     return absl::InvalidArgumentError("a state directory is required");
   }
+  auto pool = MakeTunnelAddressPool(config.vpn_pool);
+  if (!pool.ok()) return pool.status();
   auto pki = LoadOrCreateServerPki(config.state_dir, config.tls_dns_names,
                                    config.tls_ip_addresses, *config.clock);
   if (!pki.ok()) return pki.status();
@@ -52,7 +59,7 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   if (!store.ok()) return store.status();
 
   std::unique_ptr<TrellisServer> server(
-      new TrellisServer(config, *std::move(pki), *std::move(store)));
+      new TrellisServer(config, *std::move(pki), *pool, *std::move(store)));
 
   grpc::SslServerCredentialsOptions tls(
       // Enroll is called before a device has a certificate; every other RPC
@@ -67,6 +74,15 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
 
   absl::Status policies_loaded = server->policies_.Load();
   if (!policies_loaded.ok()) return policies_loaded;
+  // Every commit may have changed the gateway allow-list; the feed checks.
+  TrellisServer* self = server.get();
+  server->store_->SetCommitObserver([self] { self->peer_feed_.Notify(); });
+  server->policies_.set_on_published([self] { self->ResyncVpnPeers(); });
+  // Profiles, the pool or the access rules may differ from the last run.
+  self->ResyncVpnPeers();
+  server->peer_feed_.Start();
+  server->gateway_rpc_ =
+      std::make_unique<GatewayRpc>(&server->auth_, &server->peer_feed_);
   server->tokens_ = std::make_unique<TokenAdmin>(
       server->store_.get(), &server->pki_, server->config_.clock);
   server->device_rpc_ = std::make_unique<DeviceRpc>(
@@ -83,6 +99,7 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   builder.SetMaxSendMessageSize(16 << 20);
   builder.RegisterService(server->device_rpc_.get());
   builder.RegisterService(server->admin_rpc_.get());
+  builder.RegisterService(server->gateway_rpc_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -109,10 +126,27 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   return server;
 }
 
+void TrellisServer::ResyncVpnPeers() {
+  store_->Write(
+      [this](StoreWriter& w) -> absl::Status {
+        absl::StatusOr<int> changed =
+            peer_sync_.SyncAll(w, config_.clock->Now());
+        if (!changed.ok()) return changed.status();
+        if (*changed > 0) LogInfo("vpn: ", *changed, " gateway peer change(s)");
+        return absl::OkStatus();
+      },
+      [](absl::Status s) {
+        if (!s.ok()) LogError("vpn: re-syncing peers failed: ", s.message());
+      });
+}
+
 void TrellisServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   sweeper_.Stop();
+  // Gateway streams never end by themselves; end them so shutdown does not
+  // wait for the grace deadline.
+  peer_feed_.Stop();
   grpc_server_->Shutdown(std::chrono::system_clock::now() +
                          std::chrono::seconds(5));
 }

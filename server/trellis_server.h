@@ -20,8 +20,12 @@
 #include "server/policy/policy_registry.h"
 #include "server/rpc/admin_rpc.h"
 #include "server/rpc/device_rpc.h"
+#include "server/rpc/gateway_rpc.h"
 #include "server/server_config.h"
 #include "server/store/sqlite_store.h"
+#include "server/vpn/peer_feed.h"
+#include "server/vpn/peer_sync.h"
+#include "server/vpn/tunnel_address_pool.h"
 
 namespace trellis::server {
 
@@ -42,23 +46,30 @@ class TrellisServer {
   Store& store() { return *store_; }
   PolicyRegistry& policies() { return policies_; }
   ComplianceSweeper& sweeper() { return sweeper_; }
+  const TunnelAddressPool& vpn_pool() const { return pool_; }
+
+  // Re-decides every device's gateway peer (after a policy publish).
+  void ResyncVpnPeers();
 
   // Stops accepting calls, finishes those in flight, drains the writer.
   void Shutdown();
   void Wait();
 
  private:
-  TrellisServer(ServerConfig config, ServerPki pki,
+  TrellisServer(ServerConfig config, ServerPki pki, TunnelAddressPool pool,
                 std::unique_ptr<SqliteStore> store);
 
   ServerConfig config_;
   ServerPki pki_;
+  TunnelAddressPool pool_;
   std::unique_ptr<SqliteStore> store_;
   FailureLimiter limiter_;
   Authenticator auth_;
   Enroller enroller_;
   Renewer renewer_;
   PolicyRegistry policies_;
+  PeerSync peer_sync_;
+  PeerFeed peer_feed_;
   CheckInHandler checkin_;
   std::unique_ptr<TokenAdmin> tokens_;
   DeviceAdmin devices_;
@@ -66,6 +77,7 @@ class TrellisServer {
   ExceptionAdmin exceptions_;
   std::unique_ptr<DeviceRpc> device_rpc_;
   std::unique_ptr<AdminRpc> admin_rpc_;
+  std::unique_ptr<GatewayRpc> gateway_rpc_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;

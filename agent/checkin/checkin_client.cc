@@ -3,8 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "agent/feedback/employee_notifier.h"
 #include "agent/policy/bundle_sync.h"
-#include "common/util/files.h"
 #include "agent/rpc/channel.h"
+#include "agent/vpn/wireguard_identity.h"
+#include "common/util/files.h"
 #include "common/util/logging.h"
 #include "trellis/v1/device_service.grpc.pb.h"
 
@@ -26,6 +27,15 @@ absl::StatusOr<v1::PostureReport> CollectForCheckIn(const AgentState& state,
 absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
                                                 DeviceProbe& probe,
                                                 absl::Duration timeout) {
+  CheckInOptions options;
+  options.timeout = timeout;
+  return CheckInOnce(state, probe, options);
+}
+
+absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
+                                                DeviceProbe& probe,
+                                                const CheckInOptions& options) {
+  const absl::Duration timeout = options.timeout;
   auto record = state.LoadRecord();
   if (!record.ok()) return record.status();
   auto identity = state.LoadIdentity();
@@ -36,10 +46,21 @@ absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
   v1::CheckInRequest request;
   request.set_sequence(record->next_sequence);
   *request.mutable_report() = *std::move(report);
+  if (options.use_vpn) {
+    // A key problem must not cost the posture report: send it without one.
+    auto key = LoadOrCreateWireGuardKey(state);
+    if (key.ok()) {
+      request.set_wireguard_public_key(key->public_key);
+    } else {
+      LogWarning("vpn: checking in without a WireGuard key: ",
+                 key.status().message());
+    }
+  }
 
-  auto stub = v1::DeviceService::NewStub(MakeChannel(
-      record->server_address,
-      ChannelIdentity{identity->ca_pem, identity->cert_pem, identity->key_pem}));
+  auto stub = v1::DeviceService::NewStub(
+      MakeChannel(record->server_address,
+                  ChannelIdentity{identity->ca_pem, identity->cert_pem,
+                                  identity->key_pem}));
   v1::CheckInResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -55,9 +76,9 @@ absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
     record->last_checkin_at = now;
     record->last_checkin_result = response.duplicate() ? "ok (retry)" : "ok";
     if (response.has_verdict()) {
-      absl::StrAppend(&record->last_checkin_result, "; server verdict: ",
-                      response.verdict().compliant() ? "compliant"
-                                                     : "not compliant");
+      absl::StrAppend(
+          &record->last_checkin_result, "; server verdict: ",
+          response.verdict().compliant() ? "compliant" : "not compliant");
     }
   } else {
     result = absl::Status(static_cast<absl::StatusCode>(status.error_code()),
@@ -65,22 +86,28 @@ absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
                                        " failed: ", status.error_message()));
     record->last_checkin_result = std::string(result.message());
   }
-  int previous_state = record->compliance_state;
+  const int previous_state = record->compliance_state;
+  const int previous_access = record->vpn_access;
   if (status.ok() && response.compliance_state() != 0) {
     record->compliance_state = response.compliance_state();
   }
+  if (status.ok() && response.has_vpn()) {
+    record->vpn_access = response.vpn().access();
+  }
   absl::Status saved = state.SaveRecord(*record);
   if (!result.ok()) return result;
-  if (response.compliance_state() != 0) {
+  if (response.compliance_state() != 0 || response.has_vpn()) {
+    // The whole response, so `status` shows the verdict and VPN assignment.
     absl::Status kept = WriteFileAtomic(state.LastCheckInPath(),
                                         response.SerializeAsString(), 0600);
     if (!kept.ok()) LogWarning("agent: ", kept.message());
-    NotifyOnChange(probe.runner(), previous_state, response);
+    NotifyCheckInChanges(probe.runner(), previous_state, previous_access,
+                         response);
   }
   if (!saved.ok()) return saved;
   // A bundle problem never fails the check-in: the last good bundle stays.
-  auto synced = SyncBundle(state, *stub, response.policy_bundle_version(),
-                           timeout);
+  auto synced =
+      SyncBundle(state, *stub, response.policy_bundle_version(), timeout);
   if (!synced.ok()) {
     LogWarning("policy: keeping the held bundle: ", synced.status().message());
   }

@@ -12,6 +12,16 @@
 
 namespace trellis::agent {
 
+struct CheckInOptions {
+  absl::Duration timeout = absl::Seconds(15);
+  // Send the device's WireGuard public key (made on first use), so the
+  // server assigns VPN access. Off for agents run with --no-vpn.
+  bool use_vpn = true;
+};
+
+absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
+                                                DeviceProbe& probe,
+                                                const CheckInOptions& options);
 absl::StatusOr<v1::CheckInResponse> CheckInOnce(const AgentState& state,
                                                 DeviceProbe& probe,
                                                 absl::Duration timeout);

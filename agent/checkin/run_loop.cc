@@ -1,5 +1,7 @@
 #include "agent/checkin/run_loop.h"
 
+#include <algorithm>
+
 #include "agent/checkin/checkin_client.h"
 #include "agent/renewal/certificate_renewal.h"
 #include "common/util/logging.h"
@@ -22,13 +24,42 @@ absl::Status RunLoop::Attempt(const RunOptions& options,
     LogWarning("agent: certificate renewal failed: ",
                renewed.status().message());
   }
-  auto response = CheckInOnce(state_, *probe_, options.rpc_timeout);
+  CheckInOptions checkin;
+  checkin.timeout = options.rpc_timeout;
+  checkin.use_vpn = options.use_vpn;
+  auto response = CheckInOnce(state_, *probe_, checkin);
+  if (vpn_ != nullptr) {
+    // A tunnel problem never fails the check-in; the enforcer logs it.
+    if (response.ok()) {
+      vpn_->OnAssignment(response->vpn());
+    } else {
+      vpn_->OnCheckInFailed();
+    }
+  }
   if (!response.ok()) return response.status();
   *next_interval_seconds = response->next_checkin_seconds();
   LogInfo("agent: checked in (sequence ", response->accepted_sequence(),
           response->duplicate() ? ", retry" : "",
           response->facts_unchanged() ? ", posture unchanged" : "", ")");
   return absl::OkStatus();
+}
+
+bool RunLoop::Wait(absl::Duration delay) {
+  if (vpn_ == nullptr || !vpn_->WantsWatchdog()) return sleep_(delay);
+  const Clock* clock = probe_->clock();
+  const absl::Duration step =
+      std::max(vpn_->watchdog_interval(), absl::Milliseconds(100));
+  const absl::Time until = clock->Now() + delay;
+  // Bounded by count as well as by the clock, in case the clock given does
+  // not move with the sleeper.
+  const int64_t max_steps = delay / step + 1;
+  for (int64_t i = 0; i < max_steps; ++i) {
+    absl::Duration left = until - clock->Now();
+    if (left <= absl::ZeroDuration()) break;
+    if (!sleep_(std::min(left, step))) return false;
+    if (clock->Now() < until) vpn_->Watchdog();
+  }
+  return true;
 }
 
 absl::Status RunLoop::Run(const RunOptions& options) {
@@ -40,6 +71,7 @@ absl::Status RunLoop::Run(const RunOptions& options) {
     if (options.once) return s;
     if (!s.ok() && IsFatalForDevice(s)) {
       LogError("agent: stopping: ", s.message());
+      if (vpn_ != nullptr) vpn_->OnStop(/*lost_identity=*/true);
       return s;
     }
     absl::Duration delay;
@@ -58,7 +90,10 @@ absl::Status RunLoop::Run(const RunOptions& options) {
           " (attempt ", backoff.consecutive_failures(), ")");
     }
     if (options.max_attempts > 0 && attempt >= options.max_attempts) return s;
-    if (!sleep_(delay)) return absl::OkStatus();
+    if (!Wait(delay)) {
+      if (vpn_ != nullptr) vpn_->OnStop(/*lost_identity=*/false);
+      return absl::OkStatus();
+    }
   }
 }
 

@@ -1,5 +1,8 @@
 // `trellis-agent run`: check in forever (or once), renewing the certificate
-// when due and backing off while the server is unreachable.
+// when due and backing off while the server is unreachable. With a VPN
+// enforcer, each check-in's VPN assignment is applied at once, and between
+// check-ins the enforcer's watchdog runs every few seconds (on the injected
+// clock) while a tunnel needs watching.
 #ifndef TRELLIS_AGENT_CHECKIN_RUN_LOOP_H_
 #define TRELLIS_AGENT_CHECKIN_RUN_LOOP_H_
 
@@ -10,6 +13,7 @@
 #include "agent/checkin/backoff.h"
 #include "agent/facts/device_probe.h"
 #include "agent/state/agent_state.h"
+#include "agent/vpn/vpn_enforcer.h"
 #include "common/util/clock.h"
 
 namespace trellis::agent {
@@ -22,6 +26,8 @@ struct RunOptions {
   bool follow_server_interval = true;
   // Stops the loop after this many attempts (0: never); for tests.
   int max_attempts = 0;
+  // Send the WireGuard public key with each check-in (see CheckInOptions).
+  bool use_vpn = true;
 };
 
 class RunLoop {
@@ -42,13 +48,20 @@ class RunLoop {
   // (revoked, unenrolled) occurs, or max_attempts is reached.
   absl::Status Run(const RunOptions& options);
 
+  // Applies each check-in's VPN assignment through `vpn` (not owned; null:
+  // the tunnel is left alone).
+  void set_vpn(VpnEnforcer* vpn) { vpn_ = vpn; }
+
  private:
   absl::Status Attempt(const RunOptions& options, int* next_interval_seconds);
+  // Sleeps `delay`, waking for the VPN watchdog; false when told to stop.
+  bool Wait(absl::Duration delay);
 
   AgentState state_;
   DeviceProbe* probe_;
   Sleeper sleep_;
   std::function<double()> uniform01_;
+  VpnEnforcer* vpn_ = nullptr;
 };
 
 // True for errors no retry can fix: the device was revoked, or its identity

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "agent/cli/vpn_status_view.h"
 #include "common/crypto/pki.h"
 #include "common/util/files.h"
 #include "common/util/json.h"
@@ -52,7 +53,8 @@ ComplianceView LoadCompliance(const AgentState& state) {
   return view;
 }
 
-std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
+std::string StatusReport(const AgentState& state, absl::Time now, bool json,
+                         TunnelController* tunnel) {
   auto record = state.LoadRecord();
   if (!record.ok()) {
     if (json) {
@@ -79,6 +81,7 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
     cert_problem = std::string(identity.status().message());
   }
   ComplianceView compliance = LoadCompliance(state);
+  VpnView vpn = LoadVpnView(state, tunnel);
   if (json) {
     JsonObject o;
     o.Add("enrolled", true)
@@ -96,6 +99,7 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
         .Add("compliance_state", compliance.state)
         .Add("grace_deadline", compliance.deadline)
         .Add("failing_checks", absl::StrJoin(compliance.failing, "\n"));
+    AddVpnJson(vpn, o);
     if (!cert_problem.empty()) o.Add("problem", cert_problem);
     return o.Build() + "\n";
   }
@@ -110,6 +114,7 @@ std::string StatusReport(const AgentState& state, absl::Time now, bool json) {
       "Last result:   ", record->last_checkin_result, "\n");
   if (!cert_problem.empty())
     absl::StrAppend(&out, "Problem:       ", cert_problem, "\n");
+  absl::StrAppend(&out, RenderVpnView(vpn));
   return out;
 }
 

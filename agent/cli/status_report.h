@@ -5,11 +5,14 @@
 #include <string>
 
 #include "agent/state/agent_state.h"
+#include "agent/vpn/tunnel_controller.h"
 
 namespace trellis::agent {
 
-// Human text, or JSON with `json`.
-std::string StatusReport(const AgentState& state, absl::Time now, bool json);
+// Human text, or JSON with `json`. `tunnel` (may be null) is observed for
+// the VPN interface's live state.
+std::string StatusReport(const AgentState& state, absl::Time now, bool json,
+                         TunnelController* tunnel = nullptr);
 
 }  // namespace trellis::agent
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/facts/command_runner.h"
 #include "agent/facts/system_source.h"
+#include "common/exec/command_runner.h"
 #include "common/util/clock.h"
 #include "trellis/v1/common.pb.h"
 

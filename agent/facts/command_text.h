@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "agent/facts/collector.h"
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 
 namespace trellis::agent {
 

@@ -34,6 +34,7 @@ class DeviceProbe {
   v1::Platform platform() const { return platform_; }
   const Clock* clock() const { return clock_; }
   CommandRunner& runner() { return *runner_; }
+  SystemSource& system() { return *system_; }
   void set_command_timeout(absl::Duration d) { command_timeout_ = d; }
 
  private:

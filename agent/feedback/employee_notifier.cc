@@ -1,6 +1,7 @@
 #include "agent/feedback/employee_notifier.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/util/logging.h"
 #include "common/util/proto_time.h"
 #include "common/util/time_format.h"
@@ -56,6 +57,47 @@ absl::StatusOr<std::string> Notify(CommandRunner& runner,
   if (syslog.ok() && syslog->exit_code == 0) return std::string("syslog");
   LogWarning("employee notice: ", message);
   return std::string("log");
+}
+
+std::string VpnAccessMessage(int previous_access,
+                             const v1::VpnAssignment& assignment) {
+  const int access = assignment.access();
+  // The first assignment is the baseline; access 0 means "not known".
+  if (previous_access == v1::VPN_ACCESS_UNSPECIFIED ||
+      access == v1::VPN_ACCESS_UNSPECIFIED || access == previous_access) {
+    return "";
+  }
+  std::string why = assignment.reason().empty()
+                        ? std::string()
+                        : absl::StrCat(": ", assignment.reason());
+  switch (access) {
+    case v1::VPN_ACCESS_NONE:
+      return absl::StrCat("This device has lost VPN access", why, ".");
+    case v1::VPN_ACCESS_QUARANTINE:
+      return absl::StrCat(
+          "VPN access is limited to the services that help fix this device",
+          why, ".");
+    case v1::VPN_ACCESS_FULL:
+      return absl::StrCat("VPN access is restored", why, ".");
+    default:
+      return "";
+  }
+}
+
+bool NotifyCheckInChanges(CommandRunner& runner, int previous_state,
+                          int previous_access,
+                          const v1::CheckInResponse& response) {
+  std::vector<std::string> parts;
+  if (response.compliance_state() != previous_state) {
+    std::string compliance = ComplianceMessage(response);
+    if (!compliance.empty()) parts.push_back(std::move(compliance));
+  }
+  if (response.has_vpn()) {
+    std::string vpn = VpnAccessMessage(previous_access, response.vpn());
+    if (!vpn.empty()) parts.push_back(std::move(vpn));
+  }
+  if (parts.empty()) return false;
+  return Notify(runner, absl::StrJoin(parts, " ")).ok();
 }
 
 bool NotifyOnChange(CommandRunner& runner, int previous_state,

@@ -37,7 +37,8 @@ std::string FormatRecord(const AgentRecord& r) {
       "group: ", r.group, "\n", "ownership: ", r.ownership, "\n",
       "enrolled_at: ", Rfc3339(r.enrolled_at), "\n",
       "next_sequence: ", r.next_sequence, "\n",
-      "compliance_state: ", r.compliance_state, "\n");
+      "compliance_state: ", r.compliance_state, "\n",
+      "vpn_access: ", r.vpn_access, "\n");
   if (r.last_checkin_at) {
     absl::StrAppend(&out, "last_checkin_at: ", Rfc3339(*r.last_checkin_at),
                     "\n");
@@ -95,6 +96,8 @@ absl::StatusOr<AgentRecord> ParseRecord(const std::string& text) {
       r.last_attempt_at = t;
     } else if (key == "compliance_state") {
       if (!absl::SimpleAtoi(value, &r.compliance_state)) return bad();
+    } else if (key == "vpn_access") {
+      if (!absl::SimpleAtoi(value, &r.vpn_access)) return bad();
     } else if (key == "last_checkin_result") {
       r.last_checkin_result = value;
     }

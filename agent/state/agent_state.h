@@ -5,6 +5,10 @@
 //   agent.state        the small record below, as "key: value" lines
 //   policy-signing.pub the server's policy-signing key, pinned at enrolment
 //   policy-bundle.pb   the last good signed policy bundle (offline checks)
+//   last-checkin.pb    the last check-in response (verdict, VPN assignment)
+//   wireguard.key (0600) the device's WireGuard private key, base64; only
+//                      its public half is sent
+//   vpn/               the VPN enforcement record and generated profiles
 #ifndef TRELLIS_AGENT_STATE_AGENT_STATE_H_
 #define TRELLIS_AGENT_STATE_AGENT_STATE_H_
 
@@ -30,6 +34,9 @@ struct AgentRecord {
   // The server's compliance state after the last check-in
   // (v1::ComplianceState number), so the employee is told once per change.
   int compliance_state = 0;
+  // The VPN access of the last check-in that carried one (v1::VpnAccess
+  // number), so the employee is told once when access is lost or restored.
+  int vpn_access = 0;
 };
 
 // Files of one agent state directory.
@@ -46,6 +53,9 @@ class AgentState {
   std::string BundlePath() const { return dir_ + "/policy-bundle.pb"; }
   // The last check-in response (server verdict, state, deadline).
   std::string LastCheckInPath() const { return dir_ + "/last-checkin.pb"; }
+  std::string WireGuardKeyPath() const { return dir_ + "/wireguard.key"; }
+  // Tunnel status for `status`, and the platform's WireGuard profile files.
+  std::string VpnDir() const { return dir_ + "/vpn"; }
 
   bool IsEnrolled() const;
 

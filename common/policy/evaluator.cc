@@ -12,12 +12,6 @@ namespace {
 
 constexpr size_t kMaxDetailLines = 20;
 
-template <typename Repeated, typename T>
-bool ContainsOrEmpty(const Repeated& list, const T& value) {
-  return list.empty() ||
-         std::find(list.begin(), list.end(), value) != list.end();
-}
-
 std::string FormatRows(const QueryRows& rows) {
   std::vector<std::string> lines;
   for (const auto& row : rows.rows) {
@@ -54,15 +48,10 @@ const char* CheckStateWord(v1::CheckState state) {
 
 bool Applies(const v1::Policy& policy, const v1::Check* check,
              const DeviceContext& device) {
-  const v1::AppliesTo& a = policy.applies_to();
-  if (!ContainsOrEmpty(a.platforms(), device.platform)) return false;
-  if (!ContainsOrEmpty(a.ownership(), device.ownership)) return false;
-  if (!ContainsOrEmpty(a.groups(), device.group)) return false;
-  if (check != nullptr &&
-      !ContainsOrEmpty(check->platforms(), device.platform)) {
-    return false;
-  }
-  return true;
+  if (!AppliesToDevice(policy.applies_to(), device)) return false;
+  if (check == nullptr || check->platforms().empty()) return true;
+  return std::find(check->platforms().begin(), check->platforms().end(),
+                   device.platform) != check->platforms().end();
 }
 
 std::string RemediationFor(const v1::Remediation& remediation,

@@ -11,18 +11,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/policy/applies_to.h"
 #include "common/policy/fact_database.h"
 #include "trellis/v1/common.pb.h"
 #include "trellis/v1/policy.pb.h"
 
 namespace trellis::policy {
-
-// Who the device is, for applies_to.
-struct DeviceContext {
-  v1::Platform platform = v1::PLATFORM_UNSPECIFIED;
-  v1::Ownership ownership = v1::OWNERSHIP_UNSPECIFIED;
-  std::string group;
-};
 
 class Evaluator {
  public:

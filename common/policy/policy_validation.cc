@@ -29,6 +29,29 @@ bool IsPolicyId(const std::string& s) {
   return s[0] != '-' && s[0] != '_';
 }
 
+absl::Status ValidateAppliesTo(const v1::AppliesTo& applies_to) {
+  for (int platform : applies_to.platforms()) {
+    if (platform == v1::PLATFORM_UNSPECIFIED ||
+        !v1::Platform_IsValid(platform)) {
+      return absl::InvalidArgumentError(
+          "applies_to.platforms has an unknown platform");
+    }
+  }
+  for (int o : applies_to.ownership()) {
+    if (o == v1::OWNERSHIP_UNSPECIFIED || !v1::Ownership_IsValid(o)) {
+      return absl::InvalidArgumentError(
+          "applies_to.ownership has an unknown value");
+    }
+  }
+  for (const std::string& g : applies_to.groups()) {
+    if (g.empty() || g.size() > 64) {
+      return absl::InvalidArgumentError(
+          "applies_to.groups has a name that is empty or over 64 bytes");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
   if (policies.empty()) return absl::InvalidArgumentError("no policies given");
   if (static_cast<int>(policies.size()) > kMaxPolicies) {
@@ -50,21 +73,8 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
       return Bad(where,
                  "enforcement must be report, warn, restrict or quarantine");
     }
-    for (int platform : p.applies_to().platforms()) {
-      if (platform == v1::PLATFORM_UNSPECIFIED ||
-          !v1::Platform_IsValid(platform)) {
-        return Bad(where, "applies_to.platforms has an unknown platform");
-      }
-    }
-    for (int o : p.applies_to().ownership()) {
-      if (o == v1::OWNERSHIP_UNSPECIFIED || !v1::Ownership_IsValid(o)) {
-        return Bad(where, "applies_to.ownership has an unknown value");
-      }
-    }
-    for (const std::string& g : p.applies_to().groups()) {
-      if (g.empty() || g.size() > 64)
-        return Bad(where, "a group name is empty or too long");
-    }
+    absl::Status applies = ValidateAppliesTo(p.applies_to());
+    if (!applies.ok()) return Bad(where, applies.message());
     if (p.checks().empty() || p.checks_size() > kMaxChecksPerPolicy) {
       return Bad(where, "needs 1 to 500 checks");
     }

@@ -19,6 +19,11 @@ bool IsPolicyId(const std::string& id);
 inline constexpr size_t kMaxPolicyText = 4096;
 inline constexpr size_t kMaxPolicyQuery = 20000;
 
+// InvalidArgument naming the field ("applies_to.platforms ...") unless every
+// platform and ownership is a known value and every group 1-64 bytes. Shared
+// by policies and VPN profiles, which target devices the same way.
+absl::Status ValidateAppliesTo(const v1::AppliesTo& applies_to);
+
 // InvalidArgument naming the policy/check and field. Does not prepare SQL
 // (Evaluator::Compile does that).
 absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies);

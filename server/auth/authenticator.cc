@@ -14,6 +14,8 @@ const char* RoleName(v1::Role role) {
       return "helpdesk";
     case v1::ROLE_AUDITOR:
       return "auditor";
+    case v1::ROLE_GATEWAY:
+      return "gateway";
     default:
       return "unknown";
   }
@@ -33,12 +35,18 @@ const char* DeviceStateName(v1::DeviceState state) {
 }
 
 absl::Status CheckPermission(v1::Role role, Permission permission) {
-  if (role == v1::ROLE_ADMIN) return absl::OkStatus();
+  if (role == v1::ROLE_ADMIN || permission == Permission::kIdentify) {
+    return absl::OkStatus();
+  }
   if ((role == v1::ROLE_HELPDESK || role == v1::ROLE_AUDITOR) &&
       permission == Permission::kRead) {
     return absl::OkStatus();
   }
-  const char* needed = "admin";
+  if (role == v1::ROLE_GATEWAY && permission == Permission::kWatchPeers) {
+    return absl::OkStatus();
+  }
+  const char* needed =
+      permission == Permission::kWatchPeers ? "gateway or admin" : "admin";
   return absl::PermissionDeniedError(absl::StrCat(
       "role ", RoleName(role), " may not do this; it needs role ", needed));
 }

@@ -19,10 +19,12 @@ struct AuthenticatedDevice {
 
 // What an operator role may do.
 enum class Permission {
-  kRead,          // list/get devices, tokens, audit; whoami
-  kManageTokens,  // create and revoke enrolment tokens
-  kManageDevices,  // revoke devices
-  kManagePolicies  // publish policy bundles
+  kIdentify,        // whoami: every role
+  kRead,            // list/get devices, tokens, audit
+  kManageTokens,    // create and revoke enrolment tokens
+  kManageDevices,   // revoke and retire devices
+  kManagePolicies,  // publish policy bundles
+  kWatchPeers       // the gateway feed (gateway and admin)
 };
 
 absl::Status CheckPermission(v1::Role role, Permission permission);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/wireguard_key.h"
 #include "common/facts/fact_values.h"
 #include "common/util/proto_time.h"
 #include "server/checkin/report_filter.h"
@@ -54,6 +55,13 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
     return;
   }
   absl::Status valid = ValidateReport(request.report());
+  if (valid.ok() && !request.wireguard_public_key().empty()) {
+    valid = crypto::ValidateWireGuardKey(request.wireguard_public_key());
+    if (!valid.ok()) {
+      valid = absl::InvalidArgumentError(
+          absl::StrCat("wireguard_public_key: ", valid.message()));
+    }
+  }
   if (!valid.ok()) {
     done(valid);
     return;
@@ -97,6 +105,7 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
   std::string device_id = caller.device.device_id;
   bool promote = caller.used_pending_key;
   uint64_t sequence = request.sequence();
+  std::string wireguard_key = request.wireguard_public_key();
   std::string os_name = facts::FirstRowText(report, "os_version", "name");
   std::string os_version = facts::FirstRowText(report, "os_version", "version");
 
@@ -152,13 +161,29 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
               MoveCompliance(w, d, decision.state, decision.grace_deadline,
                              decision.cause, now);
           if (!moved.ok()) return moved;
+          d.vpn_enforcement = decision.enforcement;
           response->set_compliance_state(decision.state);
           if (decision.grace_deadline) {
             *response->mutable_grace_deadline() =
                 ToProtoTime(*decision.grace_deadline);
           }
         }
-        return w.UpdateDevice(d);
+        if (!wireguard_key.empty() && wireguard_key != d.wireguard_public_key) {
+          auto owner = w.FindDeviceByWireGuardKey(wireguard_key);
+          if (!owner.ok()) return owner.status();
+          if (owner->has_value()) {
+            return absl::InvalidArgumentError(
+                "wireguard_public_key is already used by another device");
+          }
+          d.wireguard_public_key = wireguard_key;
+        }
+        absl::Status s = w.UpdateDevice(d);
+        if (!s.ok()) return s;
+        if (d.wireguard_public_key.empty()) return absl::OkStatus();
+        auto vpn = peers_->Sync(w, d, now);
+        if (!vpn.ok()) return vpn.status();
+        *response->mutable_vpn() = *std::move(vpn);
+        return absl::OkStatus();
       },
       ReplyAfterCommit(response, std::move(done)));
 }

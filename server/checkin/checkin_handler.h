@@ -12,6 +12,7 @@
 #include "server/policy/policy_registry.h"
 #include "server/server_config.h"
 #include "server/store/store.h"
+#include "server/vpn/peer_sync.h"
 #include "trellis/v1/device_service.pb.h"
 
 namespace trellis::server {
@@ -20,8 +21,8 @@ class CheckInHandler {
  public:
   using Done = std::function<void(absl::StatusOr<v1::CheckInResponse>)>;
   CheckInHandler(Store* store, const ServerConfig* config,
-                 PolicyRegistry* policies)
-      : store_(store), config_(config), policies_(policies) {}
+                 PolicyRegistry* policies, const PeerSync* peers)
+      : store_(store), config_(config), policies_(policies), peers_(peers) {}
 
   void CheckIn(const AuthenticatedDevice& caller,
                const v1::CheckInRequest& request, Done done);
@@ -30,6 +31,7 @@ class CheckInHandler {
   Store* store_;
   const ServerConfig* config_;
   PolicyRegistry* policies_;
+  const PeerSync* peers_;
 };
 
 // Carries each check's "since" forward from `previous` when its state did

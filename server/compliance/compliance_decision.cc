@@ -41,6 +41,8 @@ ComplianceDecision DecideCompliance(const v1::Verdict& verdict,
     bool excepted =
         r.has_excepted_until() && FromProtoTime(r.excepted_until()) > now;
     if (!enforced || !failing || excepted) continue;
+    if (d.enforcement != v1::ENFORCEMENT_RESTRICT)
+      d.enforcement = r.enforcement();
     absl::Time deadline =
         FromProtoTime(r.since()) + absl::Seconds(r.grace_period_seconds());
     if (deadline <= now) {

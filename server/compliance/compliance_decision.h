@@ -19,6 +19,10 @@ struct ComplianceDecision {
   v1::ComplianceState state = v1::COMPLIANCE_STATE_UNSPECIFIED;
   std::optional<absl::Time> grace_deadline;
   std::string cause;
+  // In grace or noncompliant: the strongest enforcement among the checks
+  // that put the device there (restrict beats quarantine); it decides VPN
+  // access once the device is noncompliant.
+  v1::Enforcement enforcement = v1::ENFORCEMENT_UNSPECIFIED;
 };
 
 // `verdict` results must carry `since` (when each check entered its state).

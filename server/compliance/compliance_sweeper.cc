@@ -6,6 +6,11 @@
 #include "server/compliance/compliance_transition.h"
 
 namespace trellis::server {
+namespace {
+
+constexpr uint64_t kPeerChangesKept = 100000;
+
+}  // namespace
 
 absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
   const absl::Time now = clock_->Now();
@@ -34,8 +39,19 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
             now);
       }
       if (st.ok()) st = w.UpdateDevice(d);
+      if (st.ok() && peers_ != nullptr && !d.wireguard_public_key.empty()) {
+        st = peers_->Sync(w, d, now).status();
+      }
       if (!st.ok()) return st;
       ++moved;
+    }
+    // The gateway change log keeps its newest entries; a gateway further
+    // behind than that resumes with a snapshot instead.
+    auto bounds = w.GetPeerFeedBounds();
+    if (!bounds.ok()) return bounds.status();
+    if (bounds->latest_serial > kPeerChangesKept &&
+        bounds->oldest_serial <= bounds->latest_serial - kPeerChangesKept) {
+      return w.PrunePeerChanges(bounds->latest_serial - kPeerChangesKept);
     }
     return absl::OkStatus();
   });

@@ -11,14 +11,20 @@
 #include "absl/synchronization/notification.h"
 #include "common/util/clock.h"
 #include "server/store/store.h"
+#include "server/vpn/peer_sync.h"
 
 namespace trellis::server {
 
 class ComplianceSweeper {
  public:
+  // `peers` (may be null in tests of the timers alone) removes the gateway
+  // peer of a device whose access a timer takes away, in the same write.
   ComplianceSweeper(Store* store, const Clock* clock,
-                    absl::Duration validity_window)
-      : store_(store), clock_(clock), validity_window_(validity_window) {}
+                    absl::Duration validity_window, const PeerSync* peers)
+      : store_(store),
+        clock_(clock),
+        validity_window_(validity_window),
+        peers_(peers) {}
   ~ComplianceSweeper() { Stop(); }
 
   // Applies every due transition; returns how many devices moved.
@@ -31,6 +37,7 @@ class ComplianceSweeper {
   Store* store_;
   const Clock* clock_;
   absl::Duration validity_window_;
+  const PeerSync* peers_;
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -9,6 +9,7 @@
 #include "common/util/proto_time.h"
 #include "server/auth/authenticator.h"
 #include "server/compliance/compliance_transition.h"
+#include "server/compliance/exception_admin.h"
 #include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
@@ -43,8 +44,23 @@ v1::DeviceSummary DeviceAdmin::ToSummary(const DeviceRecord& d) {
   *s.mutable_certificate_expires_at() = ToProtoTime(d.cert_expires_at);
   s.set_agent_version(d.agent_version);
   s.set_compliance_state(d.compliance_state);
-  if (d.grace_deadline) *s.mutable_grace_deadline() = ToProtoTime(*d.grace_deadline);
+  if (d.grace_deadline)
+    *s.mutable_grace_deadline() = ToProtoTime(*d.grace_deadline);
+  s.set_wireguard_public_key(d.wireguard_public_key);
+  s.set_vpn_access(v1::VPN_ACCESS_NONE);
   return s;
+}
+
+absl::Status DeviceAdmin::FillVpn(StoreReader& r, v1::DeviceSummary* s) {
+  auto address = r.GetVpnAddress(s->device_id());
+  if (!address.ok()) return address.status();
+  if (*address) {
+    s->set_tunnel_address(TunnelAddressPool::HostRoute(**address));
+  }
+  auto peer = r.GetVpnPeer(s->device_id());
+  if (!peer.ok()) return peer.status();
+  s->set_vpn_access(*peer ? (*peer)->access : v1::VPN_ACCESS_NONE);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ListDevicesResponse> DeviceAdmin::List(
@@ -67,7 +83,10 @@ absl::StatusOr<v1::ListDevicesResponse> DeviceAdmin::List(
     if (!devices.ok()) return devices.status();
     for (int i = 0; i < static_cast<int>(devices->size()) && i < page_size;
          ++i) {
-      *response.add_devices() = ToSummary((*devices)[i]);
+      v1::DeviceSummary* summary = response.add_devices();
+      *summary = ToSummary((*devices)[i]);
+      absl::Status vpn = FillVpn(r, summary);
+      if (!vpn.ok()) return vpn;
     }
     if (static_cast<int>(devices->size()) > page_size) {
       response.set_next_page_token((*devices)[page_size - 1].device_id);
@@ -83,6 +102,7 @@ absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
   absl::Status valid = CheckDeviceId(request.device_id());
   if (!valid.ok()) return valid;
   v1::GetDeviceResponse response;
+  const absl::Time now = clock_->Now();
   absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
     auto device = r.GetDevice(request.device_id());
     if (!device.ok()) return device.status();
@@ -91,6 +111,8 @@ absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
           absl::StrCat("no device with id ", request.device_id()));
     }
     *response.mutable_device() = ToSummary(**device);
+    absl::Status vpn = FillVpn(r, response.mutable_device());
+    if (!vpn.ok()) return vpn;
     response.set_last_checkin_sequence((*device)->last_sequence);
     response.set_revocation_reason((*device)->revocation_reason);
     if ((*device)->compliant) response.set_compliant(*(*device)->compliant);
@@ -117,11 +139,18 @@ absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
           out->set_title(check.title());
           out->set_severity(check.severity());
           out->set_grace_period_seconds(check.grace_period_seconds());
-          out->set_remediation(policy::RemediationFor(
-              check.remediation(), (*device)->platform));
+          out->set_remediation(
+              policy::RemediationFor(check.remediation(), (*device)->platform));
         }
       }
     }
+    // Failing checks an exception covers are shown as such.
+    auto exceptions = r.ListExceptions(request.device_id(), now);
+    if (!exceptions.ok()) return exceptions.status();
+    v1::Verdict marked;
+    marked.mutable_results()->Swap(response.mutable_checks());
+    ApplyExceptions(*exceptions, now, &marked);
+    response.mutable_checks()->Swap(marked.mutable_results());
     auto report = r.GetLastReport(request.device_id());
     if (!report.ok()) return report.status();
     if (report->has_value() &&
@@ -137,18 +166,30 @@ absl::StatusOr<v1::GetDeviceResponse> DeviceAdmin::Get(
 void DeviceAdmin::Revoke(
     const std::string& actor, const v1::RevokeDeviceRequest& request,
     std::function<void(absl::StatusOr<v1::RevokeDeviceResponse>)> done) {
-  absl::Status valid = CheckDeviceId(request.device_id());
-  if (valid.ok()) {
-    valid = CheckText("reason", request.reason(), 256, /*required=*/true);
-  }
+  auto response = std::make_shared<v1::RevokeDeviceResponse>();
+  End(actor, request.device_id(), request.reason(), v1::DEVICE_STATE_REVOKED,
+      response->mutable_device(), ReplyAfterCommit(response, std::move(done)));
+}
+
+void DeviceAdmin::Retire(
+    const std::string& actor, const v1::RetireDeviceRequest& request,
+    std::function<void(absl::StatusOr<v1::RetireDeviceResponse>)> done) {
+  auto response = std::make_shared<v1::RetireDeviceResponse>();
+  End(actor, request.device_id(), request.reason(), v1::DEVICE_STATE_RETIRED,
+      response->mutable_device(), ReplyAfterCommit(response, std::move(done)));
+}
+
+void DeviceAdmin::End(const std::string& actor, const std::string& device_id,
+                      const std::string& reason, v1::DeviceState to,
+                      v1::DeviceSummary* summary, Store::DoneFn done) {
+  absl::Status valid = CheckDeviceId(device_id);
+  if (valid.ok()) valid = CheckText("reason", reason, 256, /*required=*/true);
   if (!valid.ok()) {
     done(valid);
     return;
   }
   const absl::Time now = clock_->Now();
-  std::string device_id = request.device_id();
-  std::string reason = request.reason();
-  auto response = std::make_shared<v1::RevokeDeviceResponse>();
+  const bool retire = to == v1::DEVICE_STATE_RETIRED;
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {
         auto device = w.GetDevice(device_id);
@@ -158,22 +199,32 @@ void DeviceAdmin::Revoke(
               absl::StrCat("no device with id ", device_id));
         }
         DeviceRecord d = **device;
-        if (d.state != v1::DEVICE_STATE_ACTIVE) {
+        // A revoked device can still be retired (its address reclaimed);
+        // nothing leaves the retired state.
+        if (d.state == to || d.state == v1::DEVICE_STATE_RETIRED ||
+            (!retire && d.state != v1::DEVICE_STATE_ACTIVE)) {
           return absl::FailedPreconditionError(absl::StrCat(
               "device ", device_id, " is already ", DeviceStateName(d.state)));
         }
-        d.state = v1::DEVICE_STATE_REVOKED;
-        d.revocation_reason = reason;
+        d.state = to;
+        if (!retire) d.revocation_reason = reason;
         absl::Status s =
-            MoveCompliance(w, d, v1::COMPLIANCE_STATE_REVOKED, std::nullopt,
-                           absl::StrCat("revoked by ", actor, ": ", reason), now);
+            MoveCompliance(w, d,
+                           retire ? v1::COMPLIANCE_STATE_RETIRED
+                                  : v1::COMPLIANCE_STATE_REVOKED,
+                           std::nullopt,
+                           absl::StrCat(retire ? "retired by " : "revoked by ",
+                                        actor, ": ", reason),
+                           now);
         if (!s.ok()) return s;
         s = w.UpdateDevice(d);
+        if (!s.ok()) return s;
+        s = peers_->Sync(w, d, now).status();
         if (!s.ok()) return s;
         AuditRecord a;
         a.time = now;
         a.actor = actor;
-        a.action = "device.revoke";
+        a.action = retire ? "device.retire" : "device.revoke";
         a.target = device_id;
         a.details_json = JsonObject()
                              .Add("reason", reason)
@@ -181,10 +232,10 @@ void DeviceAdmin::Revoke(
                              .Build();
         s = w.AppendAudit(a).status();
         if (!s.ok()) return s;
-        *response->mutable_device() = ToSummary(d);
-        return absl::OkStatus();
+        *summary = ToSummary(d);
+        return FillVpn(w, summary);
       },
-      ReplyAfterCommit(response, std::move(done)));
+      std::move(done));
 }
 
 absl::StatusOr<v1::GetDeviceHistoryResponse> DeviceAdmin::History(

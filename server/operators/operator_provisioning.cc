@@ -16,8 +16,9 @@ absl::StatusOr<v1::Role> ParseRole(const std::string& role) {
   if (role == "admin") return v1::ROLE_ADMIN;
   if (role == "helpdesk") return v1::ROLE_HELPDESK;
   if (role == "auditor") return v1::ROLE_AUDITOR;
+  if (role == "gateway") return v1::ROLE_GATEWAY;
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown role '", role, "'; use admin, helpdesk or auditor"));
+      "unknown role '", role, "'; use admin, helpdesk, auditor or gateway"));
 }
 
 absl::StatusOr<std::string> CreateOperator(const std::string& state_dir,

@@ -16,7 +16,7 @@ namespace trellis::server {
 
 struct OperatorRequest {
   std::string name;
-  std::string role;  // admin | helpdesk | auditor
+  std::string role;  // admin | helpdesk | auditor | gateway
   std::string server_address;
   absl::Duration lifetime = absl::Hours(24 * 90);
   std::string actor = "local:trellis-server";

@@ -16,6 +16,11 @@ std::vector<v1::PolicyPlanEntry> PlanPolicies(
     const std::vector<v1::Policy>& current,
     const std::vector<v1::Policy>& proposed);
 
+// Entries (vpn_profile_id set) for every VPN profile in either set, by id.
+std::vector<v1::PolicyPlanEntry> PlanVpnProfiles(
+    const std::vector<v1::VpnProfile>& current,
+    const std::vector<v1::VpnProfile>& proposed);
+
 // True when the plan changes anything.
 bool PlanChangesSomething(const std::vector<v1::PolicyPlanEntry>& plan);
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/policy/bundle_signing.h"
 #include "common/policy/policy_validation.h"
+#include "common/policy/vpn_profile_validation.h"
 #include "common/util/json.h"
 #include "common/util/logging.h"
 #include "common/util/proto_time.h"
@@ -30,10 +31,10 @@ absl::Status PolicyRegistry::Load() {
   auto bundle = policy::VerifyBundle(published->signed_bundle,
                                      pki_->policy_signing.public_key_pem);
   if (!bundle.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "stored policy bundle ", latest->version,
-        " does not verify with this server's signing key: ",
-        bundle.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("stored policy bundle ", latest->version,
+                     " does not verify with this server's signing key: ",
+                     bundle.status().message()));
   }
   published->bundle = *std::move(bundle);
   Install(std::move(published));
@@ -104,7 +105,10 @@ void PolicyRegistry::Publish(
     std::function<void(absl::StatusOr<v1::PublishPoliciesResponse>)> done) {
   std::vector<v1::Policy> proposed(request.policies().begin(),
                                    request.policies().end());
+  std::vector<v1::VpnProfile> proposed_profiles(request.vpn_profiles().begin(),
+                                                request.vpn_profiles().end());
   absl::Status valid = policy::ValidatePolicySet(proposed);
+  if (valid.ok()) valid = policy::ValidateVpnProfiles(proposed_profiles);
   if (!valid.ok()) {
     done(valid);
     return;
@@ -112,6 +116,7 @@ void PolicyRegistry::Publish(
   // Compiling proves every query prepares against the fact schema.
   v1::PolicyBundle draft;
   for (const auto& p : proposed) *draft.add_policies() = p;
+  for (const auto& p : proposed_profiles) *draft.add_vpn_profiles() = p;
   auto compiled = policy::Evaluator::Compile(draft);
   if (!compiled.ok()) {
     done(compiled.status());
@@ -129,6 +134,7 @@ void PolicyRegistry::Publish(
         auto latest = w.GetLatestPolicyBundle();
         if (!latest.ok()) return latest.status();
         std::vector<v1::Policy> current;
+        std::vector<v1::VpnProfile> current_profiles;
         uint64_t version = 0;
         if (latest->has_value()) {
           v1::SignedPolicyBundle old_signed;
@@ -138,9 +144,15 @@ void PolicyRegistry::Publish(
             return absl::DataLossError("stored policy bundle cannot be read");
           }
           current.assign(old.policies().begin(), old.policies().end());
+          current_profiles.assign(old.vpn_profiles().begin(),
+                                  old.vpn_profiles().end());
           version = (*latest)->version;
         }
         std::vector<v1::PolicyPlanEntry> plan = PlanPolicies(current, proposed);
+        for (v1::PolicyPlanEntry& e :
+             PlanVpnProfiles(current_profiles, proposed_profiles)) {
+          plan.push_back(std::move(e));
+        }
         for (auto& e : plan) *response->add_plan() = e;
         response->set_previous_version(version);
         if (dry_run || !PlanChangesSomething(plan)) return absl::OkStatus();
@@ -170,14 +182,17 @@ void PolicyRegistry::Publish(
         a.actor = actor;
         a.action = "policy.publish";
         a.target = absl::StrCat("bundle:", bundle.version());
-        a.details_json = JsonObject()
-                             .Add("version", static_cast<int64_t>(bundle.version()))
-                             .Add("policies", static_cast<int64_t>(proposed.size()))
-                             .Add("added", int64_t{added})
-                             .Add("changed", int64_t{changed})
-                             .Add("removed", int64_t{removed})
-                             .Add("key_id", signed_bundle->key_id())
-                             .Build();
+        a.details_json =
+            JsonObject()
+                .Add("version", static_cast<int64_t>(bundle.version()))
+                .Add("policies", static_cast<int64_t>(proposed.size()))
+                .Add("vpn_profiles",
+                     static_cast<int64_t>(proposed_profiles.size()))
+                .Add("added", int64_t{added})
+                .Add("changed", int64_t{changed})
+                .Add("removed", int64_t{removed})
+                .Add("key_id", signed_bundle->key_id())
+                .Build();
         s = w.AppendAudit(a).status();
         if (!s.ok()) return s;
         published->bundle = std::move(bundle);
@@ -194,6 +209,7 @@ void PolicyRegistry::Publish(
           Install(published);
           LogInfo("policy: published bundle version ",
                   response->published_version());
+          if (on_published_) on_published_();
         }
         done(*response);
       });

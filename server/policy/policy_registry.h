@@ -35,10 +35,15 @@ class PolicyRegistry {
   std::shared_ptr<const Published> current() const;
   uint64_t current_version() const;
 
-  void Publish(const std::string& actor,
-               const v1::PublishPoliciesRequest& request,
-               std::function<void(absl::StatusOr<v1::PublishPoliciesResponse>)>
-                   done);
+  void Publish(
+      const std::string& actor, const v1::PublishPoliciesRequest& request,
+      std::function<void(absl::StatusOr<v1::PublishPoliciesResponse>)> done);
+
+  // Runs after a new version is installed (the VPN peers follow profile
+  // changes). Set before serving.
+  void set_on_published(std::function<void()> fn) {
+    on_published_ = std::move(fn);
+  }
 
   // The verdict of the current bundle; nullopt when none is published.
   absl::StatusOr<std::optional<v1::Verdict>> Evaluate(
@@ -53,6 +58,7 @@ class PolicyRegistry {
   Store* store_;
   const ServerPki* pki_;
   const Clock* clock_;
+  std::function<void()> on_published_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const Published> current_ ABSL_GUARDED_BY(mu_);
   // Compiled evaluators for the current version, one per concurrent caller.

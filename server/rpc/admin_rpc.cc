@@ -27,7 +27,7 @@ absl::StatusOr<OperatorRecord> AdminRpc::Authorize(
 grpc::ServerUnaryReactor* AdminRpc::WhoAmI(grpc::CallbackServerContext* context,
                                            const v1::WhoAmIRequest* request,
                                            v1::WhoAmIResponse* response) {
-  auto op = Authorize(context, Permission::kRead);
+  auto op = Authorize(context, Permission::kIdentify);
   if (!op.ok()) return FinishWithError(context, op.status());
   v1::WhoAmIResponse out;
   out.set_operator_name(op->name);
@@ -91,6 +91,17 @@ grpc::ServerUnaryReactor* AdminRpc::RevokeDevice(
   if (!op.ok()) return FinishWithError(context, op.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   devices_->Revoke(Actor(*op), *request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RetireDevice(
+    grpc::CallbackServerContext* context,
+    const v1::RetireDeviceRequest* request,
+    v1::RetireDeviceResponse* response) {
+  auto op = Authorize(context, Permission::kManageDevices);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  devices_->Retire(Actor(*op), *request, FinishLater(reactor, response));
   return reactor;
 }
 

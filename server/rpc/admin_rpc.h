@@ -50,6 +50,10 @@ class AdminRpc final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::RevokeDeviceRequest* request,
       v1::RevokeDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* RetireDevice(
+      grpc::CallbackServerContext* context,
+      const v1::RetireDeviceRequest* request,
+      v1::RetireDeviceResponse* response) override;
   grpc::ServerUnaryReactor* ListAuditEvents(
       grpc::CallbackServerContext* context,
       const v1::ListAuditEventsRequest* request,

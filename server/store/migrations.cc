@@ -131,6 +131,43 @@ CREATE TABLE compliance_exceptions (
 CREATE INDEX compliance_exceptions_by_device
   ON compliance_exceptions(device_id, until);
 )sql",
+      // 6: VPN access. Tunnel addresses are unique by primary key; the
+      // current gateway allow-list is vpn_peers; every change to it is a
+      // row of vpn_peer_changes, whose serial (AUTOINCREMENT: never reused,
+      // even after pruning) is what gateways resume from. feed_id names
+      // this database so a gateway never resumes across databases.
+      R"sql(
+ALTER TABLE devices ADD COLUMN wg_public_key TEXT;
+ALTER TABLE devices ADD COLUMN vpn_enforcement INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX devices_by_wg_key ON devices(wg_public_key)
+  WHERE wg_public_key IS NOT NULL;
+CREATE TABLE vpn_addresses (
+  address   INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL UNIQUE REFERENCES devices(device_id)
+);
+CREATE TABLE vpn_peers (
+  device_id   TEXT PRIMARY KEY REFERENCES devices(device_id),
+  public_key  TEXT NOT NULL,
+  access      INTEGER NOT NULL,
+  allowed_ips TEXT NOT NULL,
+  permitted   TEXT NOT NULL,
+  serial      INTEGER NOT NULL
+);
+CREATE TABLE vpn_peer_changes (
+  serial      INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id   TEXT NOT NULL,
+  public_key  TEXT NOT NULL,
+  access      INTEGER NOT NULL,
+  allowed_ips TEXT NOT NULL,
+  permitted   TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+CREATE TABLE server_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO server_meta (key, value) VALUES ('feed_id', lower(hex(randomblob(16))));
+)sql",
   };
   return *migrations;
 }

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "trellis/v1/common.pb.h"
+#include "trellis/v1/policy.pb.h"
 
 namespace trellis::server {
 
@@ -53,6 +54,32 @@ struct DeviceRecord {
   uint64_t evaluated_bundle_version = 0;
   v1::ComplianceState compliance_state = v1::COMPLIANCE_STATE_UNSPECIFIED;
   std::optional<absl::Time> grace_deadline;
+  // Base64 WireGuard public key the agent sent; empty until it sends one.
+  std::string wireguard_public_key;
+  // What enforcement applies once the device is noncompliant: the
+  // strongest of the failing checks' (restrict over quarantine).
+  v1::Enforcement vpn_enforcement = v1::ENFORCEMENT_UNSPECIFIED;
+};
+
+// One device's peer at the gateways, as it is now (vpn_peers) or as one
+// change to it (vpn_peer_changes; access NONE means "removed").
+struct VpnPeerRecord {
+  uint64_t serial = 0;
+  std::string device_id;
+  std::string public_key;
+  v1::VpnAccess access = v1::VPN_ACCESS_UNSPECIFIED;
+  std::string allowed_ips;  // comma-separated CIDRs
+  std::string permitted;    // comma-separated CIDRs (quarantine)
+  absl::Time at;            // changes only
+};
+
+// Where a gateway can resume from.
+struct PeerFeedBounds {
+  std::string feed_id;
+  uint64_t latest_serial = 0;  // 0: no change yet
+  // Oldest change still held; a resume after a serial below
+  // oldest_serial - 1 needs a snapshot.
+  uint64_t oldest_serial = 0;
 };
 
 struct ExceptionRecord {

@@ -2,21 +2,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/audit/audit_chain.h"
+#include "server/store/sqlite_rows.h"
 
 namespace trellis::server {
 namespace {
 
-// Times are stored as Unix microseconds.
-int64_t ToDb(absl::Time t) { return absl::ToUnixMicros(t); }
-absl::Time FromDb(int64_t v) { return absl::FromUnixMicros(v); }
-std::optional<int64_t> ToDb(std::optional<absl::Time> t) {
-  if (!t) return std::nullopt;
-  return ToDb(*t);
-}
-std::optional<absl::Time> OptionalFromDb(std::optional<int64_t> v) {
-  if (!v) return std::nullopt;
-  return FromDb(*v);
-}
+using sqlite_rows::BindDeviceFields;
+using sqlite_rows::CollectRows;
+using sqlite_rows::DeviceFromRow;
+using sqlite_rows::ExpectOneChange;
+using sqlite_rows::FirstRow;
+using sqlite_rows::FromDb;
+using sqlite_rows::kDeviceColumns;
+using sqlite_rows::OptionalFromDb;
+using sqlite_rows::ToDb;
 
 constexpr char kTokenColumns[] =
     "token_id, secret_hash, grp, ownership, max_uses, uses, created_at, "
@@ -38,74 +37,6 @@ TokenRecord TokenFromRow(const Statement& s) {
   return t;
 }
 
-constexpr char kDeviceColumns[] =
-    "device_id, key_hash, pending_key_hash, hostname, hardware_serial, "
-    "platform, os_name, os_version, agent_version, grp, ownership, state, "
-    "enrolled_at, last_seen_at, clone_of, cert_serial, cert_expires_at, "
-    "token_id, last_sequence, facts_hash, revocation_reason, compliant, "
-    "evaluated_bundle_version, compliance_state, grace_deadline";
-
-DeviceRecord DeviceFromRow(const Statement& s) {
-  DeviceRecord d;
-  d.device_id = s.Text(0);
-  d.key_hash = s.Blob(1);
-  d.pending_key_hash = s.Blob(2);
-  d.hostname = s.Text(3);
-  d.hardware_serial = s.Text(4);
-  d.platform = static_cast<v1::Platform>(s.Int(5));
-  d.os_name = s.Text(6);
-  d.os_version = s.Text(7);
-  d.agent_version = s.Text(8);
-  d.group = s.Text(9);
-  d.ownership = static_cast<v1::Ownership>(s.Int(10));
-  d.state = static_cast<v1::DeviceState>(s.Int(11));
-  d.enrolled_at = FromDb(s.Int(12));
-  d.last_seen_at = OptionalFromDb(s.OptionalInt(13));
-  d.clone_of_device_id = s.Text(14);
-  d.cert_serial_hex = s.Text(15);
-  d.cert_expires_at = FromDb(s.Int(16));
-  d.token_id = s.Text(17);
-  d.last_sequence = static_cast<uint64_t>(s.Int(18));
-  d.facts_hash = s.Blob(19);
-  d.revocation_reason = s.Text(20);
-  if (!s.IsNull(21)) d.compliant = s.Int(21) != 0;
-  d.evaluated_bundle_version = static_cast<uint64_t>(s.Int(22));
-  d.compliance_state = static_cast<v1::ComplianceState>(s.Int(23));
-  d.grace_deadline = OptionalFromDb(s.OptionalInt(24));
-  return d;
-}
-
-// Binds every device column after device_id, starting at `first`, in
-// kDeviceColumns order.
-void BindDeviceFields(Statement& s, const DeviceRecord& d, int first) {
-  int i = first;
-  s.BindBlob(i++, d.key_hash)
-      .BindBlobOrNull(i++, d.pending_key_hash)
-      .Bind(i++, d.hostname)
-      .Bind(i++, d.hardware_serial)
-      .Bind(i++, static_cast<int64_t>(d.platform))
-      .Bind(i++, d.os_name)
-      .Bind(i++, d.os_version)
-      .Bind(i++, d.agent_version)
-      .Bind(i++, d.group)
-      .Bind(i++, static_cast<int64_t>(d.ownership))
-      .Bind(i++, static_cast<int64_t>(d.state))
-      .Bind(i++, ToDb(d.enrolled_at))
-      .BindOptional(i++, ToDb(d.last_seen_at))
-      .Bind(i++, d.clone_of_device_id)
-      .Bind(i++, d.cert_serial_hex)
-      .Bind(i++, ToDb(d.cert_expires_at))
-      .Bind(i++, d.token_id)
-      .Bind(i++, static_cast<int64_t>(d.last_sequence))
-      .BindBlobOrNull(i++, d.facts_hash)
-      .Bind(i++, d.revocation_reason)
-      .BindOptional(i++, d.compliant ? std::optional<int64_t>(*d.compliant)
-                                     : std::nullopt)
-      .Bind(i++, static_cast<int64_t>(d.evaluated_bundle_version))
-      .Bind(i++, static_cast<int64_t>(d.compliance_state))
-      .BindOptional(i++, ToDb(d.grace_deadline));
-}
-
 constexpr char kOperatorColumns[] =
     "name, role, key_hash, created_at, created_by, cert_expires_at";
 
@@ -118,33 +49,6 @@ OperatorRecord OperatorFromRow(const Statement& s) {
   o.created_by = s.Text(4);
   o.cert_expires_at = FromDb(s.Int(5));
   return o;
-}
-
-// Runs a prepared query and maps every row.
-template <typename T, typename RowFn>
-absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, RowFn row_fn) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(row_fn(stmt));
-  }
-}
-
-template <typename T, typename RowFn>
-absl::StatusOr<std::optional<T>> FirstRow(Statement& stmt, RowFn row_fn) {
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<T>();
-  return std::optional<T>(row_fn(stmt));
-}
-
-absl::Status ExpectOneChange(SqliteConnection* conn, absl::string_view what) {
-  if (sqlite3_changes(conn->raw()) != 1) {
-    return absl::NotFoundError(absl::StrCat(what, " does not exist"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -296,7 +200,7 @@ absl::Status SqliteQueries::UpdateToken(const TokenRecord& t) {
 absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
   auto stmt = conn_->Prepare(absl::StrCat(
       "INSERT INTO devices (", kDeviceColumns,
-      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
@@ -311,7 +215,8 @@ absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
       "last_seen_at=?14, clone_of=?15, cert_serial=?16, cert_expires_at=?17, "
       "token_id=?18, last_sequence=?19, facts_hash=?20, "
       "revocation_reason=?21, compliant=?22, evaluated_bundle_version=?23, "
-      "compliance_state=?24, grace_deadline=?25 WHERE device_id=?1");
+      "compliance_state=?24, grace_deadline=?25, wg_public_key=?26, "
+      "vpn_enforcement=?27 WHERE device_id=?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);

@@ -63,6 +63,24 @@ class SqliteQueries : public StoreWriter {
       absl::string_view device_id,
       const std::vector<CheckStateRecord>& states) override;
 
+  absl::StatusOr<std::optional<DeviceRecord>> FindDeviceByWireGuardKey(
+      absl::string_view public_key) override;
+  absl::StatusOr<std::optional<uint32_t>> GetVpnAddress(
+      absl::string_view device_id) override;
+  absl::StatusOr<std::optional<VpnPeerRecord>> GetVpnPeer(
+      absl::string_view device_id) override;
+  absl::StatusOr<std::vector<VpnPeerRecord>> ListVpnPeers() override;
+  absl::StatusOr<std::vector<VpnPeerRecord>> ListPeerChanges(
+      uint64_t after_serial, int limit) override;
+  absl::StatusOr<PeerFeedBounds> GetPeerFeedBounds() override;
+  absl::StatusOr<std::vector<DeviceRecord>> ListVpnDevices() override;
+  absl::StatusOr<uint32_t> AllocateVpnAddress(absl::string_view device_id,
+                                              uint32_t first,
+                                              uint32_t last) override;
+  absl::Status ReleaseVpnAddress(absl::string_view device_id) override;
+  absl::StatusOr<uint64_t> AppendPeerChange(VpnPeerRecord change) override;
+  absl::Status PrunePeerChanges(uint64_t through) override;
+
  private:
   absl::StatusOr<std::vector<DeviceRecord>> QueryDevices(Statement& stmt);
   SqliteConnection* conn_;

@@ -139,6 +139,7 @@ void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
     absl::MutexLock lock(&queue_mu_);
     ++commits_;
   }
+  if (commit.ok() && commit_observer_) commit_observer_();
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(commit.ok() ? results[i] : commit);
   }

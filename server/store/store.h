@@ -70,6 +70,24 @@ class StoreReader {
   // Oldest first.
   virtual absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
       absl::string_view device_id) = 0;
+
+  // VPN. Tunnel addresses are IPv4 as host-order integers.
+  virtual absl::StatusOr<std::optional<DeviceRecord>> FindDeviceByWireGuardKey(
+      absl::string_view public_key) = 0;
+  virtual absl::StatusOr<std::optional<uint32_t>> GetVpnAddress(
+      absl::string_view device_id) = 0;
+  // The device's current gateway peer, if it has access.
+  virtual absl::StatusOr<std::optional<VpnPeerRecord>> GetVpnPeer(
+      absl::string_view device_id) = 0;
+  // Every current peer (the gateway snapshot), by device id.
+  virtual absl::StatusOr<std::vector<VpnPeerRecord>> ListVpnPeers() = 0;
+  // Changes with serial > after_serial, oldest first.
+  virtual absl::StatusOr<std::vector<VpnPeerRecord>> ListPeerChanges(
+      uint64_t after_serial, int limit) = 0;
+  virtual absl::StatusOr<PeerFeedBounds> GetPeerFeedBounds() = 0;
+  // Active devices that sent a WireGuard key (for re-syncing peers after a
+  // policy change), by device id.
+  virtual absl::StatusOr<std::vector<DeviceRecord>> ListVpnDevices() = 0;
 };
 
 // Mutations, available only inside a write function.
@@ -100,6 +118,18 @@ class StoreWriter : public StoreReader {
   virtual absl::Status EndException(int64_t exception_id, absl::Time until) = 0;
   virtual absl::StatusOr<std::optional<ExceptionRecord>> GetException(
       int64_t exception_id) = 0;
+
+  // The lowest free address in [first, last] for the device (which must
+  // hold none); ResourceExhausted when the range is full.
+  virtual absl::StatusOr<uint32_t> AllocateVpnAddress(
+      absl::string_view device_id, uint32_t first, uint32_t last) = 0;
+  virtual absl::Status ReleaseVpnAddress(absl::string_view device_id) = 0;
+  // Records a change to a device's peer: appends it to the change log
+  // (assigning its serial, returned) and makes vpn_peers match (a row for
+  // FULL/QUARANTINE, none for NONE).
+  virtual absl::StatusOr<uint64_t> AppendPeerChange(VpnPeerRecord change) = 0;
+  // Drops changes with serial <= `through` (bounded history).
+  virtual absl::Status PrunePeerChanges(uint64_t through) = 0;
 };
 
 class Store {
@@ -120,6 +150,10 @@ class Store {
 
   // Write() and wait for it.
   absl::Status WriteSync(WriteFn fn);
+
+  // Called (on the writer thread) after every successful commit, before the
+  // batch's `done` callbacks; must be quick. Set once, before writes start.
+  virtual void SetCommitObserver(std::function<void()> observer) = 0;
 };
 
 }  // namespace trellis::server

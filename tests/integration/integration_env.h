@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 #include "agent/facts/device_probe.h"
 #include "agent/facts/system_source.h"
 #include "agent/state/agent_state.h"
@@ -38,7 +38,7 @@ class FakeSystemSource : public agent::SystemSource {
 struct FakeMachine {
   FakeMachine(std::string hostname, std::string serial, const Clock* clock);
   FakeSystemSource system;
-  agent::FakeCommandRunner runner;
+  FakeCommandRunner runner;
   agent::DeviceProbe probe;
 };
 

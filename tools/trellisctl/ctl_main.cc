@@ -15,6 +15,7 @@
 #include "common/identity/operator_credentials.h"
 #include "common/policy/evaluator.h"
 #include "common/policy/policy_loader.h"
+#include "common/policy/policy_text.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
 #include "common/util/proto_json.h"
@@ -38,15 +39,19 @@ constexpr char kUsage[] =
     "  device list [--limit N]\n"
     "  device show DEVICE_ID\n"
     "  device revoke DEVICE_ID --reason TEXT\n"
+    "  device retire DEVICE_ID --reason TEXT\n"
+    "                                left service (returned, replaced); frees\n"
+    "                                its tunnel address\n"
     "  device history DEVICE_ID      compliance state changes with causes\n"
     "  exception add DEVICE_ID POLICY/CHECK --until 7d|RFC3339 --reason TEXT\n"
     "  exception list [DEVICE_ID] [--all]\n"
     "  exception remove EXCEPTION_ID\n"
     "  audit list [--after SEQ] [--limit N]\n"
     "  audit verify\n"
-    "  policy validate PATH          check policy files offline\n"
+    "  policy validate PATH          check policy and VPN profile files "
+    "offline\n"
     "  policy apply PATH [--dry-run] show the plan, then publish\n"
-    "  policy show                   the published bundle\n"
+    "  policy show                   the published bundle and VPN profiles\n"
     "  compliance summary            pass rates by policy, check, platform, "
     "group\n"
     "  facts reference               the fact tables as Markdown (offline)\n"
@@ -108,6 +113,7 @@ class Ctl {
   int DeviceList();
   int DeviceShow();
   int DeviceRevoke();
+  int DeviceRetire();
   int DeviceHistory();
   int ExceptionAdd();
   int ExceptionList();
@@ -294,6 +300,7 @@ std::vector<std::string> DeviceRow(const v1::DeviceSummary& d) {
           EnumWord(v1::Ownership_Name(d.ownership()), "OWNERSHIP_"),
           state,
           ComplianceWord(d.compliance_state()),
+          policy::VpnAccessWord(d.vpn_access()),
           When(d.last_seen_at())};
 }
 
@@ -323,7 +330,7 @@ int Ctl::DeviceList() {
   } while (!page_token.empty() && (*limit == 0 || all.devices_size() < *limit));
   Print(all, [&] {
     TablePrinter t({"DEVICE", "HOSTNAME", "PLATFORM", "OS", "GROUP",
-                    "OWNERSHIP", "STATE", "COMPLIANCE", "LAST SEEN"});
+                    "OWNERSHIP", "STATE", "COMPLIANCE", "VPN", "LAST SEEN"});
     for (const auto& d : all.devices()) t.AddRow(DeviceRow(d));
     return t.Render() + absl::StrCat(all.devices_size(), " device(s)\n");
   });
@@ -352,7 +359,12 @@ int Ctl::DeviceShow() {
         "Last seen:     ", When(d.last_seen_at()), " UTC\n",
         "Certificate:   expires ", When(d.certificate_expires_at()), " UTC\n",
         "Agent:         ", d.agent_version(), "\n",
-        "Check-ins:     ", response.last_checkin_sequence(), "\n");
+        "Check-ins:     ", response.last_checkin_sequence(), "\n",
+        "VPN access:    ", row[8], "\n", "Tunnel:        ",
+        d.tunnel_address().empty() ? "-" : d.tunnel_address(), "\n",
+        "WireGuard key: ",
+        d.wireguard_public_key().empty() ? "-" : d.wireguard_public_key(),
+        "\n");
     if (!d.clone_of_device_id().empty()) {
       absl::StrAppend(&out, "Possible clone of ", d.clone_of_device_id(),
                       " (same hardware serial, different key)\n");
@@ -373,7 +385,7 @@ int Ctl::DeviceShow() {
                       " (bundle ", response.evaluated_bundle_version(), ")\n");
       TablePrinter t({"STATE", "SINCE (UTC)", "POLICY/CHECK", "TITLE"});
       for (const auto& c : response.checks()) {
-        t.AddRow({policy::CheckStateWord(c.state()), When(c.since()),
+        t.AddRow({policy::CheckStateText(c), When(c.since()),
                   absl::StrCat(c.policy_id(), "/", c.check_id()), c.title()});
       }
       out += t.Render();
@@ -422,6 +434,25 @@ int Ctl::DeviceRevoke() {
     return absl::StrCat("Device ", response.device().device_id(), " (",
                         response.device().hostname(),
                         ") revoked; its next call will be refused.\n");
+  });
+  return 0;
+}
+
+int Ctl::DeviceRetire() {
+  if (args_.positional.size() != 3 || !args_.Has("reason")) return Usage();
+  v1::RetireDeviceRequest request;
+  request.set_device_id(args_.positional[2]);
+  request.set_reason(args_.Get("reason"));
+  v1::RetireDeviceResponse response;
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Status s = stub_->RetireDevice(&context, request, &response);
+  if (!s.ok()) return Refused(s);
+  Print(response, [&] {
+    return absl::StrCat("Device ", response.device().device_id(), " (",
+                        response.device().hostname(),
+                        ") retired; its calls are refused and its tunnel "
+                        "address is released.\n");
   });
   return 0;
 }
@@ -587,15 +618,16 @@ int Ctl::FactsReference() {
 
 int Ctl::PolicyValidate() {
   if (args_.positional.size() != 3) return Usage();
-  auto policies = policy::LoadPolicies(args_.positional[2]);
-  if (!policies.ok()) {
-    err_ << policies.status().message() << "\n";
+  auto set = policy::LoadPolicySet(args_.positional[2]);
+  if (!set.ok()) {
+    err_ << set.status().message() << "\n";
     return 1;
   }
   int checks = 0;
-  for (const auto& p : *policies) checks += p.checks_size();
-  out_ << args_.positional[2] << ": " << policies->size() << " policies, "
-       << checks << " checks, all valid\n";
+  for (const auto& p : set->policies) checks += p.checks_size();
+  out_ << args_.positional[2] << ": " << set->policies.size() << " policies, "
+       << checks << " checks, " << set->vpn_profiles.size()
+       << " VPN profile(s), all valid\n";
   return 0;
 }
 
@@ -612,15 +644,25 @@ std::string ChangeWord(v1::PolicyPlanEntry::Change c) {
   }
 }
 
+// "policy/check", "policy (policy)" or "profile (vpn profile)".
+std::string PlanSubject(const v1::PolicyPlanEntry& e) {
+  if (!e.vpn_profile_id().empty()) {
+    return absl::StrCat(e.vpn_profile_id(), " (vpn profile)");
+  }
+  return absl::StrCat(e.policy_id(),
+                      e.check_id().empty() ? " (policy)" : "/" + e.check_id());
+}
+
 int Ctl::PolicyApply() {
   if (args_.positional.size() != 3) return Usage();
-  auto policies = policy::LoadPolicies(args_.positional[2]);
-  if (!policies.ok()) {
-    err_ << policies.status().message() << "\n";
+  auto set = policy::LoadPolicySet(args_.positional[2]);
+  if (!set.ok()) {
+    err_ << set.status().message() << "\n";
     return 1;
   }
   v1::PublishPoliciesRequest request;
-  for (auto& p : *policies) *request.add_policies() = std::move(p);
+  for (auto& p : set->policies) *request.add_policies() = std::move(p);
+  for (auto& p : set->vpn_profiles) *request.add_vpn_profiles() = std::move(p);
   // Always plan first; publish only after showing it.
   request.set_dry_run(true);
   v1::PublishPoliciesResponse plan;
@@ -635,9 +677,7 @@ int Ctl::PolicyApply() {
                                   plan.previous_version(), ":\n");
   for (const auto& e : plan.plan()) {
     if (e.change() != v1::PolicyPlanEntry::CHANGE_UNCHANGED) changes = true;
-    absl::StrAppend(&text, "  ", ChangeWord(e.change()), e.policy_id(),
-                    e.check_id().empty() ? " (policy)" : "/" + e.check_id(),
-                    "\n");
+    absl::StrAppend(&text, "  ", ChangeWord(e.change()), PlanSubject(e), "\n");
   }
   if (!json_) out_ << text;
   if (args_.Has("dry-run") || !changes) {
@@ -684,7 +724,12 @@ int Ctl::PolicyShow() {
              absl::StrCat(c.grace_period_seconds() / 3600, "h"), c.title()});
       }
     }
-    return out + t.Render();
+    out += t.Render();
+    for (const auto& profile : b.vpn_profiles()) {
+      absl::StrAppend(&out, "\n", policy::DescribeVpnProfile(profile));
+    }
+    if (b.vpn_profiles().empty()) out += "\nNo VPN profiles.\n";
+    return out;
   });
   return 0;
 }
@@ -751,6 +796,7 @@ int Ctl::Run(const std::vector<std::string>& argv) {
           {{"device", "list"}, &Ctl::DeviceList},
           {{"device", "show"}, &Ctl::DeviceShow},
           {{"device", "revoke"}, &Ctl::DeviceRevoke},
+          {{"device", "retire"}, &Ctl::DeviceRetire},
           {{"device", "history"}, &Ctl::DeviceHistory},
           {{"exception", "add"}, &Ctl::ExceptionAdd},
           {{"exception", "list"}, &Ctl::ExceptionList},

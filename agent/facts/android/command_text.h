@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "agent/facts/collector.h"
-#include "agent/facts/command_runner.h"
 #include "agent/facts/command_text.h"
+#include "common/exec/command_runner.h"
 
 namespace trellis::agent::android_facts {
 

@@ -19,7 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::agent::android_facts {

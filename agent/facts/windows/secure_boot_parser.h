@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::agent::windows_facts {

@@ -45,5 +45,59 @@ TEST(EmployeeNotifierTest, OncePerStateChange) {
   EXPECT_EQ(runner.calls().size(), calls);
 }
 
+v1::CheckInResponse WithVpn(v1::VpnAccess access, const std::string& reason) {
+  v1::CheckInResponse r;
+  r.mutable_vpn()->set_access(access);
+  r.mutable_vpn()->set_reason(reason);
+  return r;
+}
+
+TEST(EmployeeNotifierTest, VpnLossAndRestoreAreToldWithReason) {
+  EXPECT_EQ(
+      VpnAccessMessage(v1::VPN_ACCESS_FULL,
+                       WithVpn(v1::VPN_ACCESS_NONE, "firewall-on fails").vpn()),
+      "This device has lost VPN access: firewall-on fails.");
+  EXPECT_EQ(
+      VpnAccessMessage(v1::VPN_ACCESS_NONE,
+                       WithVpn(v1::VPN_ACCESS_FULL, "meets policy").vpn()),
+      "VPN access is restored: meets policy.");
+  EXPECT_THAT(VpnAccessMessage(v1::VPN_ACCESS_FULL,
+                               WithVpn(v1::VPN_ACCESS_QUARANTINE, "").vpn()),
+              HasSubstr("limited to the services that help fix"));
+  // No change, or the first assignment heard of: nothing to tell.
+  EXPECT_EQ(VpnAccessMessage(v1::VPN_ACCESS_FULL,
+                             WithVpn(v1::VPN_ACCESS_FULL, "").vpn()),
+            "");
+  EXPECT_EQ(VpnAccessMessage(v1::VPN_ACCESS_UNSPECIFIED,
+                             WithVpn(v1::VPN_ACCESS_NONE, "").vpn()),
+            "");
+}
+
+TEST(EmployeeNotifierTest, OneNoticePerCheckInForAllChanges) {
+  FakeCommandRunner runner;
+  v1::CheckInResponse r = Grace();
+  r.mutable_vpn()->set_access(v1::VPN_ACCESS_NONE);
+  r.mutable_vpn()->set_reason("no VPN profile applies");
+  EXPECT_TRUE(NotifyCheckInChanges(runner, v1::COMPLIANCE_STATE_COMPLIANT,
+                                   v1::VPN_ACCESS_FULL, r));
+  ASSERT_EQ(runner.calls().size(), 2u);  // notify-send, then logger
+  EXPECT_THAT(runner.calls()[0], HasSubstr("Access is kept until"));
+  EXPECT_THAT(runner.calls()[0],
+              HasSubstr("lost VPN access: no VPN profile applies."));
+  EXPECT_FALSE(NotifyCheckInChanges(runner, v1::COMPLIANCE_STATE_GRACE,
+                                    v1::VPN_ACCESS_NONE, r));
+  EXPECT_EQ(runner.calls().size(), 2u);
+  // A VPN change alone is told too.
+  EXPECT_TRUE(NotifyCheckInChanges(
+      runner, v1::COMPLIANCE_STATE_GRACE, v1::VPN_ACCESS_NONE, [&] {
+        v1::CheckInResponse restored = r;
+        restored.mutable_vpn()->set_access(v1::VPN_ACCESS_FULL);
+        restored.mutable_vpn()->set_reason("exception granted");
+        return restored;
+      }()));
+  EXPECT_THAT(runner.calls().back(),
+              HasSubstr("VPN access is restored: exception granted."));
+}
+
 }  // namespace
 }  // namespace trellis::agent

@@ -87,6 +87,8 @@ void ExpectSameDevice(const DeviceRecord& a, const DeviceRecord& b) {
   EXPECT_EQ(a.last_sequence, b.last_sequence);
   EXPECT_EQ(a.facts_hash, b.facts_hash);
   EXPECT_EQ(a.revocation_reason, b.revocation_reason);
+  EXPECT_EQ(a.wireguard_public_key, b.wireguard_public_key);
+  EXPECT_EQ(a.vpn_enforcement, b.vpn_enforcement);
 }
 
 std::vector<std::string> Ids(const std::vector<DeviceRecord>& devices) {
@@ -303,6 +305,8 @@ TEST_F(SqliteStoreTest, DeviceRoundTripsEveryField) {
   d.last_sequence = uint64_t{1} << 40;
   d.facts_hash = KeyHash("facts");
   d.revocation_reason = "lost on a train";
+  d.wireguard_public_key = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+  d.vpn_enforcement = v1::ENFORCEMENT_QUARANTINE;
   ASSERT_TRUE(InsertDevice(d).ok());
   std::optional<DeviceRecord> got = ReadDevice(d.device_id);
   ASSERT_TRUE(got.has_value());

@@ -14,7 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "agent/facts/collector.h"
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 #include "common/facts/fact_schema.h"
 #include "common/util/files.h"
 #include "gtest/gtest.h"

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "agent/facts/command_runner.h"
 #include "agent/facts/linux/linux_collectors.h"
+#include "common/exec/command_runner.h"
 #include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "agent/facts/command_runner.h"
 #include "agent/facts/linux/linux_collectors.h"
+#include "common/exec/command_runner.h"
 #include "common/facts/fact_schema.h"
 #include "common/util/clock.h"
 #include "gmock/gmock.h"

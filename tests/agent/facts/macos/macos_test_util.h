@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/facts/collector.h"
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 #include "common/facts/fact_schema.h"
 #include "common/util/files.h"
 #include "gtest/gtest.h"

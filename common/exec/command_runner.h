@@ -1,7 +1,7 @@
 // Collectors run commands only through this interface: the real runner
 // executes with a time limit and no shell; tests replay recorded output.
-#ifndef TRELLIS_AGENT_FACTS_COMMAND_RUNNER_H_
-#define TRELLIS_AGENT_FACTS_COMMAND_RUNNER_H_
+#ifndef TRELLIS_COMMON_EXEC_COMMAND_RUNNER_H_
+#define TRELLIS_COMMON_EXEC_COMMAND_RUNNER_H_
 
 #include <map>
 #include <string>
@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace trellis::agent {
+namespace trellis {
 
 struct CommandResult {
   int exit_code = 0;
@@ -56,6 +56,6 @@ class FakeCommandRunner : public CommandRunner {
   std::vector<std::string> calls_;
 };
 
-}  // namespace trellis::agent
+}  // namespace trellis
 
-#endif  // TRELLIS_AGENT_FACTS_COMMAND_RUNNER_H_
+#endif  // TRELLIS_COMMON_EXEC_COMMAND_RUNNER_H_

@@ -1,4 +1,4 @@
-#include "agent/facts/command_runner.h"
+#include "common/exec/command_runner.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 
-namespace trellis::agent {
+namespace trellis {
 namespace {
 
 constexpr size_t kMaxStdout = 4 << 20;
@@ -145,4 +145,4 @@ absl::StatusOr<CommandResult> FakeCommandRunner::Run(
   return it->second;
 }
 
-}  // namespace trellis::agent
+}  // namespace trellis

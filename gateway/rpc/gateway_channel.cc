@@ -1,0 +1,31 @@
+#include "gateway/rpc/gateway_channel.h"
+
+namespace trellis::gateway {
+
+grpc::ChannelArguments GatewayChannelArguments() {
+  grpc::ChannelArguments args;
+  // A snapshot of a large fleet arrives in chunks, but a chunk may be big.
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30 * 1000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10 * 1000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
+  // The client only ever sends its one request, so without this gRPC would
+  // stop pinging after two pings.
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5 * 1000);
+  return args;
+}
+
+std::shared_ptr<grpc::Channel> MakeGatewayChannel(
+    const std::string& address, const identity::OperatorCredentials& creds) {
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = creds.ca_certificate_pem;
+  tls.pem_cert_chain = creds.certificate_pem;
+  tls.pem_private_key = creds.private_key_pem;
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(tls),
+                                   GatewayChannelArguments());
+}
+
+}  // namespace trellis::gateway

@@ -1,0 +1,51 @@
+#include "common/crypto/wireguard_key.h"
+
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+
+namespace trellis::crypto {
+namespace {
+
+std::string FromHex(const char* hex) {
+  return absl::Base64Escape(absl::HexStringToBytes(hex));
+}
+
+TEST(WireGuardKeyTest, PublicKeyMatchesRfc7748Vector) {
+  // RFC 7748 section 6.1, Alice.
+  auto pub = WireGuardPublicKey(FromHex(
+      "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
+  ASSERT_TRUE(pub.ok()) << pub.status();
+  EXPECT_EQ(*pub, FromHex("8520f0098930a754748b7ddcb43ef75a"
+                          "0dbf3a0d26381af4eba4a98eaa9b4e6a"));
+}
+
+TEST(WireGuardKeyTest, GeneratedPairsAreConsistentAndDistinct) {
+  auto a = GenerateWireGuardKeyPair();
+  auto b = GenerateWireGuardKeyPair();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(ValidateWireGuardKey(a->public_key).ok());
+  EXPECT_TRUE(ValidateWireGuardKey(a->private_key).ok());
+  EXPECT_NE(a->private_key, b->private_key);
+  EXPECT_EQ(*WireGuardPublicKey(a->private_key), a->public_key);
+}
+
+TEST(WireGuardKeyTest, RejectsMalformedKeys) {
+  std::string good = GenerateWireGuardKeyPair()->public_key;
+  EXPECT_FALSE(ValidateWireGuardKey("").ok());
+  EXPECT_FALSE(ValidateWireGuardKey(good.substr(0, 43)).ok());
+  EXPECT_FALSE(ValidateWireGuardKey(good + "A").ok());
+  std::string bad_char = good;
+  bad_char[3] = '*';
+  EXPECT_FALSE(ValidateWireGuardKey(bad_char).ok());
+  // Non-canonical: the last character before '=' carries unused bits.
+  std::string raw(32, '\0');
+  std::string canonical = absl::Base64Escape(raw);
+  std::string noncanonical = canonical;
+  noncanonical[42] = 'B';
+  EXPECT_TRUE(ValidateWireGuardKey(canonical).ok());
+  EXPECT_FALSE(ValidateWireGuardKey(noncanonical).ok());
+  EXPECT_FALSE(WireGuardPublicKey("not a key").ok());
+}
+
+}  // namespace
+}  // namespace trellis::crypto
