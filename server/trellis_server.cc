@@ -95,6 +95,8 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,
                            grpc::SslServerCredentials(tls), &server->port_);
+  // A second server on the same port must fail, not share it silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(config.max_request_bytes);
   builder.SetMaxSendMessageSize(16 << 20);
   builder.RegisterService(server->device_rpc_.get());

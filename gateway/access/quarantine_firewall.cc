@@ -56,9 +56,9 @@ absl::Status QuarantineFirewall::Enforce(const QuarantineSet& peers) {
     return result.status();
   }
   if (result->exit_code != 0) {
-    return absl::InternalError(absl::StrCat(
-        "nft -f ", path, " failed (exit ", result->exit_code,
-        "): ", absl::StripAsciiWhitespace(result->stderr_text)));
+    return absl::InternalError(
+        absl::StrCat("nft -f ", path, " failed (exit ", result->exit_code,
+                     "): ", absl::StripAsciiWhitespace(result->stderr_text)));
   }
   loaded_ = peers;
   return absl::OkStatus();

@@ -35,8 +35,7 @@ std::vector<std::string> DisjointPairs(
         covered = contains && (!equal || j < i);
       }
       if (!covered) {
-        out.push_back(
-            absl::StrCat(source, " . ", destinations[i].ToString()));
+        out.push_back(absl::StrCat(source, " . ", destinations[i].ToString()));
       }
     }
   }
@@ -89,10 +88,9 @@ std::string RenderSet(absl::string_view name, absl::string_view type,
                       const std::vector<std::string>& elements) {
   // auto-merge lets overlapping source prefixes coexist; nft does not
   // support it for concatenations, hence DisjointPairs.
-  return absl::StrCat("\tset ", name, " {\n", "\t\ttype ", type, "\n",
-                      "\t\tflags interval\n",
-                      auto_merge ? "\t\tauto-merge\n" : "",
-                      RenderElements(elements), "\t}\n");
+  return absl::StrCat(
+      "\tset ", name, " {\n", "\t\ttype ", type, "\n", "\t\tflags interval\n",
+      auto_merge ? "\t\tauto-merge\n" : "", RenderElements(elements), "\t}\n");
 }
 
 std::string RenderHookChain(absl::string_view hook,
@@ -138,18 +136,16 @@ std::string RenderQuarantineRuleset(absl::string_view interface_name,
   std::string table = NftTableName(interface_name);
   return absl::StrCat(
       "# Quarantine for WireGuard interface ", interface_name,
-      ", written by trellis-gateway.\n",
-      "# Quarantined peers: ", peers.size(),
-      ". Replaced whole on every change.\n", TableReset(table),
-      "table inet ", table, " {\n",
-      RenderSet("quarantined_v4", "ipv4_addr", true, v4.sources),
+      ", written by trellis-gateway.\n", "# Quarantined peers: ", peers.size(),
+      ". Replaced whole on every change.\n", TableReset(table), "table inet ",
+      table, " {\n", RenderSet("quarantined_v4", "ipv4_addr", true, v4.sources),
       RenderSet("quarantined_v6", "ipv6_addr", true, v6.sources),
       RenderSet("permitted_v4", "ipv4_addr . ipv4_addr", false, v4.pairs),
       RenderSet("permitted_v6", "ipv6_addr . ipv6_addr", false, v6.pairs),
       "\tchain quarantine {\n",
       "\t\tip saddr . ip daddr @permitted_v4 accept\n",
-      "\t\tip6 saddr . ip6 daddr @permitted_v6 accept\n", "\t\tdrop\n",
-      "\t}\n", RenderHookChain("forward", interface_name),
+      "\t\tip6 saddr . ip6 daddr @permitted_v6 accept\n", "\t\tdrop\n", "\t}\n",
+      RenderHookChain("forward", interface_name),
       RenderHookChain("input", interface_name), "}\n");
 }
 

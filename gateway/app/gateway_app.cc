@@ -155,9 +155,8 @@ int RunGateway(const std::vector<std::string>& args, CommandRunner* runner,
         << "\ncreate it first (see `trellis-gateway --help`)\n";
     return 1;
   }
-  std::string address = flags->server_address.empty()
-                            ? creds->server_address
-                            : flags->server_address;
+  std::string address = flags->server_address.empty() ? creds->server_address
+                                                      : flags->server_address;
   LogInfo("gateway: interface ", flags->interface_name, " (public key ",
           dump->interface.public_key.empty() ? "(none)"
                                              : dump->interface.public_key,

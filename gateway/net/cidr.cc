@@ -17,8 +17,7 @@ absl::Status Invalid(absl::string_view text, absl::string_view why) {
 
 std::string Cidr::ToString() const {
   char buf[INET6_ADDRSTRLEN] = {};
-  ::inet_ntop(is_ipv4() ? AF_INET : AF_INET6, address.data(), buf,
-              sizeof(buf));
+  ::inet_ntop(is_ipv4() ? AF_INET : AF_INET6, address.data(), buf, sizeof(buf));
   return absl::StrCat(buf, "/", prefix_length);
 }
 
@@ -66,8 +65,8 @@ absl::StatusOr<Cidr> ParseCidr(absl::string_view text) {
     for (char c : length_text) digits = digits && c >= '0' && c <= '9';
     if (!digits || !absl::SimpleAtoi(length_text, &length) ||
         length > max_length) {
-      return Invalid(text, absl::StrCat("prefix length must be 0 to ",
-                                        max_length));
+      return Invalid(text,
+                     absl::StrCat("prefix length must be 0 to ", max_length));
     }
     cidr.prefix_length = length;
   }
@@ -78,8 +77,8 @@ absl::StatusOr<Cidr> ParseCidr(absl::string_view text) {
     if (bit >= cidr.prefix_length) {
       cidr.address[i] = 0;
     } else if (bit + 8 > cidr.prefix_length) {
-      cidr.address[i] &= static_cast<uint8_t>(
-          0xff << (8 - (cidr.prefix_length - bit)));
+      cidr.address[i] &=
+          static_cast<uint8_t>(0xff << (8 - (cidr.prefix_length - bit)));
     }
   }
   return cidr;

@@ -19,10 +19,9 @@ std::vector<std::string> Sorted(std::vector<std::string> ips) {
 // to another is never held by two peers in the plan's log, and a revoked
 // peer is gone before anything new is added.
 void RemovalsFirst(std::vector<PlannedChange>* plan) {
-  std::stable_partition(plan->begin(), plan->end(),
-                        [](const PlannedChange& c) {
-                          return c.verb == PlannedChange::Verb::kRemove;
-                        });
+  std::stable_partition(plan->begin(), plan->end(), [](const PlannedChange& c) {
+    return c.verb == PlannedChange::Verb::kRemove;
+  });
 }
 
 }  // namespace
@@ -74,10 +73,9 @@ std::vector<PlannedChange> PlanChanges(const std::vector<PeerChange>& changes) {
 }
 
 std::string DescribeChange(const PlannedChange& change) {
-  std::string who =
-      change.device_id.empty()
-          ? std::string("not allowed by the server")
-          : absl::StrCat("device ", LogSafe(change.device_id));
+  std::string who = change.device_id.empty()
+                        ? std::string("not allowed by the server")
+                        : absl::StrCat("device ", LogSafe(change.device_id));
   const std::string& key = change.op.public_key;
   std::string ips = change.op.allowed_ips.empty()
                         ? std::string("(none)")

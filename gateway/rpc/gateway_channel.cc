@@ -12,8 +12,10 @@ grpc::ChannelArguments GatewayChannelArguments() {
   // The client only ever sends its one request, so without this gRPC would
   // stop pinging after two pings.
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // GRPC_ARG_MIN_RECONNECT_BACKOFF_MS is left alone: gRPC uses it as the
+  // time a connection attempt (TCP and TLS) may take, and a small value
+  // would make every handshake over a slow link fail.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5 * 1000);
   return args;
 }

@@ -147,12 +147,13 @@ void PeerApplier::EnforceQuarantine(uint64_t serial) {
   if (!enforced.ok()) {
     // WireGuard peers still follow the server; only the quarantine
     // restriction is missing, which the operator must see.
-    LogError("serial ", serial, ": quarantine firewall not applied: ",
-             enforced.message());
+    LogError("serial ", serial,
+             ": quarantine firewall not applied: ", enforced.message());
     return;
   }
   if (quarantined.empty()) {
-    LogInfo("serial ", serial, ": no quarantined peers, firewall table cleared");
+    LogInfo("serial ", serial,
+            ": no quarantined peers, firewall table cleared");
   } else {
     LogInfo("serial ", serial, ": quarantine firewall loaded for ",
             quarantined.size(), " quarantined peer(s)");

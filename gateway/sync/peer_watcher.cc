@@ -21,7 +21,8 @@ PeerWatcher::PeerWatcher(std::shared_ptr<grpc::ChannelInterface> channel,
                          WireGuardInterface* interface,
                          QuarantineFirewall* firewall,
                          PeerWatcherOptions options)
-    : stub_(v1::GatewayService::NewStub(std::move(channel))),
+    : channel_(std::move(channel)),
+      stub_(v1::GatewayService::NewStub(channel_)),
       options_(options),
       applier_(interface, firewall, options.clock,
                options.full_reconcile_interval) {}
@@ -38,8 +39,26 @@ bool PeerWatcher::Stopping() const {
 }
 
 bool PeerWatcher::WaitUnlessStopped(absl::Duration delay) {
-  absl::MutexLock lock(&mu_);
-  return !mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+  // A failed call leaves nothing polling the channel's sockets, so its
+  // background reconnection would advance only on gRPC's backup poller
+  // (every 5 s) and a TLS handshake could time out half done. Watching the
+  // connectivity state polls them. The wait ends early when the channel
+  // becomes ready, so a restarted server is followed at once; a server that
+  // refuses calls on a ready channel still gets the full delay.
+  constexpr absl::Duration kSlice = absl::Milliseconds(50);
+  absl::Time end = absl::Now() + delay;
+  grpc_connectivity_state at_start = channel_->GetState(true);
+  while (!Stopping()) {
+    absl::Time now = absl::Now();
+    if (now >= end) return true;
+    grpc_connectivity_state state = channel_->GetState(true);
+    if (state == GRPC_CHANNEL_READY && at_start != GRPC_CHANNEL_READY) {
+      return true;
+    }
+    channel_->WaitForStateChange(
+        state, absl::ToChronoTime(std::min(end, now + kSlice)));
+  }
+  return false;
 }
 
 PeerWatcherStatus PeerWatcher::status() const {
@@ -61,11 +80,11 @@ void PeerWatcher::Run() {
 
 void PeerWatcher::LogStreamEnd(const StreamResult& result,
                                absl::Duration retry_in) {
-  std::string retry =
-      absl::StrCat("; reconnecting in ", absl::FormatDuration(retry_in),
-                   applier_.table().resumable()
-                       ? absl::StrCat(" from serial ", applier_.table().serial())
-                       : std::string(" for a fresh snapshot"));
+  std::string retry = absl::StrCat(
+      "; reconnecting in ", absl::FormatDuration(retry_in),
+      applier_.table().resumable()
+          ? absl::StrCat(" from serial ", applier_.table().serial())
+          : std::string(" for a fresh snapshot"));
   if (!result.local_error.ok()) {
     LogWarning("peer stream: ", result.local_error.message(), retry);
     return;
@@ -135,9 +154,9 @@ PeerWatcher::StreamResult PeerWatcher::RunStream() {
     if (next == grpc::CompletionQueue::SHUTDOWN) break;
     if (next == grpc::CompletionQueue::TIMEOUT) {
       // Cancelling completes the pending read, which then finishes the call.
-      end_call(absl::DeadlineExceededError(absl::StrCat(
-          "no message (not even a heartbeat) for ",
-          absl::FormatDuration(options_.idle_timeout))));
+      end_call(absl::DeadlineExceededError(
+          absl::StrCat("no message (not even a heartbeat) for ",
+                       absl::FormatDuration(options_.idle_timeout))));
       deadline = absl::Now() + options_.idle_timeout;
       continue;
     }
@@ -155,6 +174,13 @@ PeerWatcher::StreamResult PeerWatcher::RunStream() {
           break;
         }
         deadline = absl::Now() + options_.idle_timeout;
+        if (!result.healthy) {
+          LogInfo("peer stream: connected, ",
+                  request.feed_id().empty()
+                      ? std::string("receiving a snapshot")
+                      : absl::StrCat("resuming after serial ",
+                                     request.after_serial()));
+        }
         absl::Status handled = Handle(update);
         if (handled.ok()) {
           result.healthy = true;

@@ -77,11 +77,13 @@ class PeerWatcher {
   StreamResult RunStream();
   void LogStreamEnd(const StreamResult& result, absl::Duration retry_in);
   bool Stopping() const;
-  // False when stopped while waiting.
+  // Waits out a reconnect delay while letting the channel connect; false
+  // when stopped meanwhile.
   bool WaitUnlessStopped(absl::Duration delay);
 
   absl::Status Handle(const v1::PeerUpdate& update);
 
+  std::shared_ptr<grpc::ChannelInterface> channel_;
   std::unique_ptr<v1::GatewayService::StubInterface> stub_;
   PeerWatcherOptions options_;
   // Touched only by the Run() thread.

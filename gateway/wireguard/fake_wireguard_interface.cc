@@ -34,9 +34,8 @@ bool FakeWireGuardInterface::WaitUntil(
     const std::function<bool(const PeerMap&)>& done,
     absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
-  auto holds = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return done(peers_);
-  };
+  auto holds = [&]()
+                   ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done(peers_); };
   return mu_.AwaitWithTimeout(absl::Condition(&holds), timeout);
 }
 

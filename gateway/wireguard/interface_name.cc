@@ -17,9 +17,9 @@ absl::Status ValidateInterfaceName(absl::string_view name) {
   for (char c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
         c != '-' && c != '.') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "interface name '", name,
-          "' may hold only letters, digits, '_', '-' and '.'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("interface name '", name,
+                       "' may hold only letters, digits, '_', '-' and '.'"));
     }
   }
   return absl::OkStatus();

@@ -48,10 +48,9 @@ absl::StatusOr<CommandResult> WgCommandInterface::RunWg(
   if (result->exit_code != 0) {
     std::string detail(absl::StripAsciiWhitespace(result->stderr_text));
     if (detail.empty()) detail = "no error output";
-    return absl::UnavailableError(absl::StrCat("wg ", argv[1], " ",
-                                               interface_name_, " failed (exit ",
-                                               result->exit_code, "): ",
-                                               detail));
+    return absl::UnavailableError(
+        absl::StrCat("wg ", argv[1], " ", interface_name_, " failed (exit ",
+                     result->exit_code, "): ", detail));
   }
   return result;
 }

@@ -28,10 +28,9 @@ class LineParser {
 
   absl::Status CheckCount(size_t expected, absl::string_view what) const {
     if (fields_.size() == expected) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        absl::StrCat("wg show dump line ", line_number_, ": expected ",
-                     expected, " tab-separated fields for ", what, ", got ",
-                     fields_.size()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wg show dump line ", line_number_, ": expected ", expected,
+        " tab-separated fields for ", what, ", got ", fields_.size()));
   }
 
   absl::string_view Field(size_t i) const { return fields_[i]; }

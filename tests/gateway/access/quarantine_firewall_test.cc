@@ -64,7 +64,8 @@ TEST_F(QuarantineFirewallTest, MissingNftIsNamed) {
 TEST_F(QuarantineFirewallTest, NftFailureCarriesStderrAndRetries) {
   CommandResult failed;
   failed.exit_code = 1;
-  failed.stderr_text = "Error: Could not process rule: Operation not permitted\n";
+  failed.stderr_text =
+      "Error: Could not process rule: Operation not permitted\n";
   runner_.Set(command(), failed);
   QuarantineFirewall firewall("wg0", &runner_, dir());
   absl::Status enforced = firewall.Enforce(kOnePeer);

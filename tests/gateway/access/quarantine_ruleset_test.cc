@@ -17,8 +17,9 @@ TEST(QuarantineRulesetTest, GoldenRuleset) {
       {"A", {"10.200.0.7/32", "fd00::7/128"}, {"10.1.0.0/16", "10.2.0.5/32"}},
       {"B", {"10.200.0.9/32"}, {"10.1.0.0/16", "fd00:99::/64"}},
   };
-  EXPECT_EQ(RenderQuarantineRuleset("wg0", peers),
-            R"(# Quarantine for WireGuard interface wg0, written by trellis-gateway.
+  EXPECT_EQ(
+      RenderQuarantineRuleset("wg0", peers),
+      R"(# Quarantine for WireGuard interface wg0, written by trellis-gateway.
 # Quarantined peers: 2. Replaced whole on every change.
 table inet trellis_wg0
 delete table inet trellis_wg0
@@ -88,9 +89,9 @@ TEST(QuarantineRulesetTest, NoOverlappingPairs) {
       {"B", {"10.200.0.7/32"}, {"10.0.0.0/8"}},  // same address as A
   };
   std::string text = RenderQuarantineRuleset("wg0", peers);
-  EXPECT_THAT(text, ::testing::HasSubstr(
-                        "\t\telements = {\n"
-                        "\t\t\t10.200.0.7/32 . 10.0.0.0/8,\n\t\t}\n"));
+  EXPECT_THAT(
+      text, ::testing::HasSubstr("\t\telements = {\n"
+                                 "\t\t\t10.200.0.7/32 . 10.0.0.0/8,\n\t\t}\n"));
   EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("10.1.2.0/24")));
 }
 

@@ -20,9 +20,9 @@ TEST(CidrTest, ClearsHostBitsLikeWireGuard) {
 }
 
 TEST(CidrTest, RejectsGarbage) {
-  for (const char* bad : {"", "10.0.0.1/33", "10.0.0.1/", "10.0.0.1/-1",
-                          "10.0.0.1/+8", "fd00::/129", "10.0.0", "host/8",
-                          "10.0.0.1/8/8", " 10.0.0.1/32"}) {
+  for (const char* bad :
+       {"", "10.0.0.1/33", "10.0.0.1/", "10.0.0.1/-1", "10.0.0.1/+8",
+        "fd00::/129", "10.0.0", "host/8", "10.0.0.1/8/8", " 10.0.0.1/32"}) {
     EXPECT_FALSE(ParseCidr(bad).ok()) << bad;
   }
 }

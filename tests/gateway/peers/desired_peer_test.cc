@@ -8,9 +8,9 @@ namespace trellis::gateway {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FullPeer;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::FullPeer;
 using testing::Key;
 using testing::QuarantinedPeer;
 

@@ -7,12 +7,12 @@
 namespace trellis::gateway {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using testing::Delta;
+using ::testing::ElementsAre;
 using testing::FullPeer;
+using ::testing::HasSubstr;
 using testing::Heartbeat;
+using ::testing::IsEmpty;
 using testing::Key;
 using testing::QuarantinedPeer;
 using testing::RemovedPeer;
@@ -27,10 +27,10 @@ std::vector<std::string> Keys(const PeerSet& peers) {
 // A table synced to feed "F" at serial 10 with peers 1 and 2.
 PeerTable SyncedTable() {
   PeerTable table;
-  absl::StatusOr<TableUpdate> update = table.Apply(
-      Snapshot("F", 10,
-               {FullPeer(1, "dev-1", {"10.200.0.1/32"}),
-                FullPeer(2, "dev-2", {"10.200.0.2/32"})}));
+  absl::StatusOr<TableUpdate> update =
+      table.Apply(Snapshot("F", 10,
+                           {FullPeer(1, "dev-1", {"10.200.0.1/32"}),
+                            FullPeer(2, "dev-2", {"10.200.0.2/32"})}));
   EXPECT_TRUE(update.ok()) << update.status();
   return table;
 }
@@ -47,9 +47,8 @@ TEST(PeerTableTest, SnapshotChunksApplyOnlyWhenComplete) {
   // A heartbeat between chunks changes nothing.
   ASSERT_TRUE(table.Apply(Heartbeat("F", 7)).ok());
 
-  absl::StatusOr<TableUpdate> last = table.Apply(
-      Snapshot("F", 7, {QuarantinedPeer(2, "dev-2", {"10.200.0.2/32"}, {})},
-               true));
+  absl::StatusOr<TableUpdate> last = table.Apply(Snapshot(
+      "F", 7, {QuarantinedPeer(2, "dev-2", {"10.200.0.2/32"}, {})}, true));
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->kind, TableUpdate::Kind::kSnapshot);
   EXPECT_EQ(last->serial, 7u);
@@ -62,10 +61,10 @@ TEST(PeerTableTest, SnapshotChunksApplyOnlyWhenComplete) {
 
 TEST(PeerTableTest, SnapshotReplacesEverythingAndReportsDifferences) {
   PeerTable table = SyncedTable();
-  absl::StatusOr<TableUpdate> update = table.Apply(
-      Snapshot("F", 12,
-               {FullPeer(2, "dev-2", {"10.200.0.22/32"}),
-                FullPeer(3, "dev-3", {"10.200.0.3/32"})}));
+  absl::StatusOr<TableUpdate> update =
+      table.Apply(Snapshot("F", 12,
+                           {FullPeer(2, "dev-2", {"10.200.0.22/32"}),
+                            FullPeer(3, "dev-3", {"10.200.0.3/32"})}));
   ASSERT_TRUE(update.ok());
   EXPECT_THAT(Keys(table.peers()), ElementsAre(Key(2), Key(3)));
   ASSERT_EQ(update->changes.size(), 3u);
@@ -82,10 +81,10 @@ TEST(PeerTableTest, SnapshotReplacesEverythingAndReportsDifferences) {
 
 TEST(PeerTableTest, DeltaUpsertsAndRemoves) {
   PeerTable table = SyncedTable();
-  absl::StatusOr<TableUpdate> update = table.Apply(Delta(
-      "F", 11,
-      {RemovedPeer(1, "dev-1"), FullPeer(3, "dev-3", {"10.200.0.3/32"}),
-       QuarantinedPeer(2, "dev-2", {"10.200.0.2/32"}, {"10.1.0.0/16"})}));
+  absl::StatusOr<TableUpdate> update = table.Apply(
+      Delta("F", 11,
+            {RemovedPeer(1, "dev-1"), FullPeer(3, "dev-3", {"10.200.0.3/32"}),
+             QuarantinedPeer(2, "dev-2", {"10.200.0.2/32"}, {"10.1.0.0/16"})}));
   ASSERT_TRUE(update.ok()) << update.status();
   EXPECT_EQ(update->kind, TableUpdate::Kind::kDelta);
   EXPECT_EQ(update->serial, 11u);
@@ -101,8 +100,8 @@ TEST(PeerTableTest, DeltaUpsertsAndRemoves) {
 TEST(PeerTableTest, DeltaRestatingCurrentStateIsNoChange) {
   PeerTable table = SyncedTable();
   absl::StatusOr<TableUpdate> update = table.Apply(
-      Delta("F", 11, {FullPeer(1, "dev-1", {"10.200.0.1"}),
-                      RemovedPeer(9, "dev-9")}));
+      Delta("F", 11,
+            {FullPeer(1, "dev-1", {"10.200.0.1"}), RemovedPeer(9, "dev-9")}));
   ASSERT_TRUE(update.ok());
   EXPECT_THAT(update->changes, IsEmpty());
   EXPECT_EQ(table.serial(), 11u);
@@ -183,10 +182,10 @@ TEST(PeerTableTest, InvalidPeersAreLeftOutAndReported) {
   PeerTable table;
   v1::GatewayPeer bad_key = FullPeer(3, "dev-3", {"10.200.0.3/32"});
   bad_key.set_public_key("garbage");
-  absl::StatusOr<TableUpdate> update = table.Apply(Snapshot(
-      "F", 1,
-      {FullPeer(1, "dev-1", {"10.200.0.1/32"}), bad_key,
-       FullPeer(2, "dev-2", {"not-an-ip"}), RemovedPeer(4, "dev-4")}));
+  absl::StatusOr<TableUpdate> update = table.Apply(
+      Snapshot("F", 1,
+               {FullPeer(1, "dev-1", {"10.200.0.1/32"}), bad_key,
+                FullPeer(2, "dev-2", {"not-an-ip"}), RemovedPeer(4, "dev-4")}));
   ASSERT_TRUE(update.ok());
   EXPECT_THAT(Keys(table.peers()), ElementsAre(Key(1)));
   ASSERT_EQ(update->rejected.size(), 2u);

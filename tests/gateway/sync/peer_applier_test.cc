@@ -11,12 +11,12 @@
 namespace trellis::gateway {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using testing::Delta;
+using ::testing::ElementsAre;
 using testing::FullPeer;
+using ::testing::HasSubstr;
 using testing::Heartbeat;
+using ::testing::IsEmpty;
 using testing::Key;
 using testing::QuarantinedPeer;
 using testing::RemovedPeer;
@@ -34,12 +34,12 @@ class RecordingInterface : public FakeWireGuardInterface {
   absl::Status Apply(const std::vector<PeerOp>& ops) override {
     std::vector<std::string> parts;
     for (const PeerOp& op : ops) {
-      parts.push_back(absl::StrCat(
-          op.kind == PeerOp::Kind::kRemove ? "remove " : "set ",
-          op.public_key == Key(1)   ? "1"
-          : op.public_key == Key(2) ? "2"
-          : op.public_key == Key(3) ? "3"
-                                    : "?"));
+      parts.push_back(
+          absl::StrCat(op.kind == PeerOp::Kind::kRemove ? "remove " : "set ",
+                       op.public_key == Key(1)   ? "1"
+                       : op.public_key == Key(2) ? "2"
+                       : op.public_key == Key(3) ? "3"
+                                                 : "?"));
     }
     timeline_->events.push_back("wg " + absl::StrJoin(parts, ", "));
     return FakeWireGuardInterface::Apply(ops);
@@ -91,8 +91,8 @@ TEST_F(PeerApplierTest, SnapshotReconcilesWholeInterface) {
                                   {FullPeer(1, "dev-1", {"10.200.0.1/32"}),
                                    FullPeer(2, "dev-2", {"10.200.0.2/32"})}))
                   .ok());
-  EXPECT_THAT(timeline_.events,
-              ElementsAre("wg remove 3", "nft remove table", "wg set 1, set 2"));
+  EXPECT_THAT(timeline_.events, ElementsAre("wg remove 3", "nft remove table",
+                                            "wg set 1, set 2"));
   EXPECT_EQ(interface_.list_calls(), 1);
 }
 
@@ -130,10 +130,10 @@ TEST_F(PeerApplierTest, QuarantineOrdering) {
 }
 
 TEST_F(PeerApplierTest, AccessChangeAloneReloadsOnlyFirewall) {
-  ASSERT_TRUE(applier_
-                  .Apply(Snapshot("F", 1,
-                                  {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
-                  .ok());
+  ASSERT_TRUE(
+      applier_
+          .Apply(Snapshot("F", 1, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
+          .ok());
   timeline_.events.clear();
   ASSERT_TRUE(applier_
                   .Apply(Delta("F", 2,
@@ -143,17 +143,17 @@ TEST_F(PeerApplierTest, AccessChangeAloneReloadsOnlyFirewall) {
   EXPECT_THAT(timeline_.events, ElementsAre("nft load"));
   timeline_.events.clear();
   // Unchanged quarantine set: nft is not run again.
-  ASSERT_TRUE(applier_
-                  .Apply(Delta("F", 3, {FullPeer(2, "dev-2", {"10.200.0.2"})}))
-                  .ok());
+  ASSERT_TRUE(
+      applier_.Apply(Delta("F", 3, {FullPeer(2, "dev-2", {"10.200.0.2"})}))
+          .ok());
   EXPECT_THAT(timeline_.events, ElementsAre("wg set 2"));
 }
 
 TEST_F(PeerApplierTest, PeriodicReconcileOnHeartbeat) {
-  ASSERT_TRUE(applier_
-                  .Apply(Snapshot("F", 1,
-                                  {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
-                  .ok());
+  ASSERT_TRUE(
+      applier_
+          .Apply(Snapshot("F", 1, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
+          .ok());
   interface_.AddPeer(Key(3), {"10.200.0.3/32"});  // added by hand later
   ASSERT_TRUE(applier_.Apply(Heartbeat("F", 1)).ok());
   EXPECT_EQ(interface_.peers().count(Key(3)), 1u);  // not yet due
@@ -189,11 +189,11 @@ class PeerApplierWithoutNftTest : public PeerApplierTest {
 };
 
 TEST_F(PeerApplierWithoutNftTest, WireGuardStillFollowsTheServer) {
-  ASSERT_TRUE(applier_
-                  .Apply(Snapshot("F", 1,
-                                  {QuarantinedPeer(1, "dev-1",
-                                                   {"10.200.0.1/32"}, {})}))
-                  .ok());
+  ASSERT_TRUE(
+      applier_
+          .Apply(Snapshot("F", 1,
+                          {QuarantinedPeer(1, "dev-1", {"10.200.0.1/32"}, {})}))
+          .ok());
   EXPECT_EQ(interface_.peers().count(Key(1)), 1u);
   ASSERT_TRUE(applier_.Apply(Delta("F", 2, {RemovedPeer(1, "dev-1")})).ok());
   EXPECT_THAT(interface_.peers(), IsEmpty());

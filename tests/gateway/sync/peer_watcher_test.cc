@@ -3,6 +3,7 @@
 #include <memory>
 #include <thread>
 
+#include "gateway/rpc/gateway_channel.h"
 #include "gateway/wireguard/fake_wireguard_interface.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,16 +13,16 @@
 namespace trellis::gateway {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::Pair;
-using ::testing::UnorderedElementsAre;
 using testing::Delta;
+using ::testing::ElementsAre;
 using testing::FakeGatewayServer;
 using testing::FullPeer;
 using testing::Heartbeat;
 using testing::Key;
+using ::testing::Pair;
 using testing::RemovedPeer;
 using testing::Snapshot;
+using ::testing::UnorderedElementsAre;
 
 using PeerMap = FakeWireGuardInterface::PeerMap;
 
@@ -158,6 +159,56 @@ TEST_F(PeerWatcherTest, SurvivesServerRestart) {
   EXPECT_EQ(service().requests()[0].after_serial(), 5u);
 }
 
+// The server stays down across several failed attempts. The channel must
+// keep connecting in the background, so the gateway is back soon after the
+// server is, not only when gRPC's 5 s backup poller happens to run.
+TEST_F(PeerWatcherTest, ReconnectsPromptlyAfterLongerOutage) {
+  service().Send(Snapshot("F", 5, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}));
+  StartWatcher();
+  ASSERT_TRUE(WaitForKeys({Key(1)}));
+  int port = server_->port();
+  server_->Shutdown();
+  absl::SleepFor(absl::Milliseconds(800));
+  server_ = std::make_unique<FakeGatewayServer>(port);
+  ASSERT_EQ(server_->port(), port);
+  absl::Time back = absl::Now();
+  service().Send(Delta("F", 6, {RemovedPeer(1, "dev-1")}));
+  ASSERT_TRUE(WaitForKeys({}));
+  EXPECT_LT(absl::Now() - back, absl::Seconds(3));
+}
+
+// The same over mutual TLS with the gateway's real channel: a TLS handshake
+// needs its socket polled while it runs, which nothing does between calls
+// unless the watcher sees to it.
+TEST(PeerWatcherTlsTest, MutualTlsSurvivesOutage) {
+  testing::TestPki pki = testing::TestPki::Create();
+  auto server = std::make_unique<FakeGatewayServer>(0, &pki);
+  int port = server->port();
+  FakeWireGuardInterface interface;
+  // The production backoff (200 ms doubling to 5 s): the channel must
+  // reconnect while the watcher waits, not only when it next tries.
+  PeerWatcher watcher(MakeGatewayChannel(server->address(), pki.gateway),
+                      &interface, nullptr);
+  std::thread thread([&] { watcher.Run(); });
+  server->service().Send(
+      Snapshot("F", 5, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}));
+  EXPECT_TRUE(interface.WaitUntil(
+      [](const PeerMap& peers) { return peers.size() == 1; }, kWait));
+
+  server->Shutdown();
+  absl::SleepFor(absl::Milliseconds(1500));
+  server = std::make_unique<FakeGatewayServer>(port, &pki);
+  absl::Time back = absl::Now();
+  server->service().Send(Delta("F", 6, {RemovedPeer(1, "dev-1")}));
+  EXPECT_TRUE(interface.WaitUntil(
+      [](const PeerMap& peers) { return peers.empty(); }, kWait));
+  EXPECT_LT(absl::Now() - back, absl::Seconds(3));
+  ASSERT_GE(server->service().requests().size(), 1u);
+  EXPECT_EQ(server->service().requests()[0].after_serial(), 5u);
+  watcher.Stop();
+  thread.join();
+}
+
 TEST_F(PeerWatcherTest, SilentStreamIsAbandonedAndResumed) {
   options_.idle_timeout = absl::Milliseconds(300);
   service().Send(Snapshot("F", 5, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}));
@@ -232,9 +283,9 @@ TEST(PeerWatcherNoServerTest, StopWhileServerUnreachable) {
   options.initial_backoff = absl::Milliseconds(5);
   options.max_backoff = absl::Milliseconds(20);
   // Port 1 on loopback: nothing listens, connections are refused.
-  PeerWatcher watcher(grpc::CreateChannel("127.0.0.1:1",
-                                          grpc::InsecureChannelCredentials()),
-                      &interface, nullptr, options);
+  PeerWatcher watcher(
+      grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
+      &interface, nullptr, options);
   std::thread thread([&] { watcher.Run(); });
   absl::SleepFor(absl::Milliseconds(100));
   watcher.Stop();

@@ -1,6 +1,8 @@
 #include "tests/gateway/testing/fake_gateway_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/crypto/pki.h"
 #include "gateway/rpc/gateway_channel.h"
 
 namespace trellis::gateway::testing {
@@ -64,10 +66,53 @@ grpc::Status ScriptedGatewayService::WatchPeers(
   return grpc::Status::CANCELLED;
 }
 
-FakeGatewayServer::FakeGatewayServer(int port) {
+TestPki TestPki::Create() {
+  absl::Time now = absl::Now();
+  absl::StatusOr<crypto::CertificateAuthority> ca =
+      crypto::CertificateAuthority::Create("test CA", now, absl::Hours(1));
+  auto issue = [&](const std::string& name, const std::string& unit,
+                   crypto::CertUsage usage, std::string* cert,
+                   std::string* key) {
+    absl::StatusOr<crypto::KeyPair> pair = crypto::GenerateKeyPair();
+    crypto::CertRequest request;
+    request.public_key_pem = pair->public_key_pem;
+    request.common_name = name;
+    request.organizational_unit = unit;
+    request.usage = usage;
+    if (usage == crypto::CertUsage::kServer) {
+      request.ip_addresses = {"127.0.0.1"};
+    }
+    request.not_before = now - absl::Minutes(1);
+    request.not_after = now + absl::Hours(1);
+    *cert = *ca->Issue(request);
+    *key = pair->private_key_pem;
+  };
+  TestPki pki;
+  pki.ca_pem = ca->certificate_pem();
+  issue("server", "server", crypto::CertUsage::kServer, &pki.server_cert_pem,
+        &pki.server_key_pem);
+  pki.gateway.operator_name = "gw1";
+  pki.gateway.role = "gateway";
+  pki.gateway.ca_certificate_pem = pki.ca_pem;
+  issue("gw1", "gateway", crypto::CertUsage::kClient,
+        &pki.gateway.certificate_pem, &pki.gateway.private_key_pem);
+  return pki;
+}
+
+std::shared_ptr<grpc::ServerCredentials> TestPki::ServerCredentials() const {
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = ca_pem;
+  options.pem_key_cert_pairs.push_back({server_key_pem, server_cert_pem});
+  return grpc::SslServerCredentials(options);
+}
+
+FakeGatewayServer::FakeGatewayServer(int port, const TestPki* pki) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
-                           grpc::InsecureServerCredentials(), &port_);
+                           pki != nullptr ? pki->ServerCredentials()
+                                          : grpc::InsecureServerCredentials(),
+                           &port_);
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();
 }
@@ -81,10 +126,13 @@ void FakeGatewayServer::Shutdown() {
   server_.reset();
 }
 
+std::string FakeGatewayServer::address() const {
+  return absl::StrCat("127.0.0.1:", port_);
+}
+
 std::shared_ptr<grpc::Channel> FakeGatewayServer::Channel() const {
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
-                                   grpc::InsecureChannelCredentials(),
-                                   GatewayChannelArguments());
+  return grpc::CreateCustomChannel(
+      address(), grpc::InsecureChannelCredentials(), GatewayChannelArguments());
 }
 
 }  // namespace trellis::gateway::testing

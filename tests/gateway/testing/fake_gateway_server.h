@@ -10,6 +10,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/identity/operator_credentials.h"
 #include "grpcpp/grpcpp.h"
 #include "trellis/v1/gateway_service.grpc.pb.h"
 
@@ -41,13 +42,28 @@ class ScriptedGatewayService final : public v1::GatewayService::Service {
   std::vector<v1::WatchPeersRequest> requests_ ABSL_GUARDED_BY(mu_);
 };
 
+// A CA, a server certificate for 127.0.0.1 and a gateway credential it
+// issued, for mutual-TLS tests.
+struct TestPki {
+  static TestPki Create();
+
+  identity::OperatorCredentials gateway;  // server_address left empty
+  std::shared_ptr<grpc::ServerCredentials> ServerCredentials() const;
+
+  std::string ca_pem;
+  std::string server_cert_pem;
+  std::string server_key_pem;
+};
+
 class FakeGatewayServer {
  public:
-  // Port 0 picks a free port.
-  explicit FakeGatewayServer(int port = 0);
+  // Port 0 picks a free port. Insecure unless `pki` is given, then mutual
+  // TLS as the real server does it.
+  explicit FakeGatewayServer(int port = 0, const TestPki* pki = nullptr);
   ~FakeGatewayServer();
 
   int port() const { return port_; }
+  std::string address() const;
   ScriptedGatewayService& service() { return service_; }
   // Stops the server, cancelling open calls, like a server crash.
   void Shutdown();

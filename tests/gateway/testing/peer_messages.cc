@@ -14,8 +14,8 @@ std::string Key(int n) {
 
 namespace {
 
-v1::GatewayPeer Peer(int n, const std::string& device_id,
-                     v1::VpnAccess access, std::vector<std::string> ips,
+v1::GatewayPeer Peer(int n, const std::string& device_id, v1::VpnAccess access,
+                     std::vector<std::string> ips,
                      std::vector<std::string> destinations) {
   v1::GatewayPeer peer;
   peer.set_public_key(Key(n));
@@ -58,8 +58,8 @@ v1::GatewayPeer RemovedPeer(int n, const std::string& device_id) {
 
 v1::PeerUpdate Snapshot(const std::string& feed_id, uint64_t serial,
                         std::vector<v1::GatewayPeer> peers, bool complete) {
-  v1::PeerUpdate update = Update(v1::PeerUpdate::KIND_SNAPSHOT, feed_id,
-                                 serial, std::move(peers));
+  v1::PeerUpdate update =
+      Update(v1::PeerUpdate::KIND_SNAPSHOT, feed_id, serial, std::move(peers));
   update.set_snapshot_complete(complete);
   return update;
 }

@@ -12,13 +12,12 @@ using ::testing::Pair;
 TEST(FakeWireGuardInterfaceTest, BehavesLikeWg) {
   FakeWireGuardInterface wg;
   wg.AddPeer("A", {"10.0.0.1/32", "10.0.0.2/32"});
-  ASSERT_TRUE(wg.Apply({PeerOp::Set("B", {"10.0.0.2/32"}),
-                        PeerOp::Remove("missing")})
-                  .ok());
+  ASSERT_TRUE(
+      wg.Apply({PeerOp::Set("B", {"10.0.0.2/32"}), PeerOp::Remove("missing")})
+          .ok());
   // The address moved from A to B, as in WireGuard.
-  EXPECT_THAT(wg.peers(),
-              ElementsAre(Pair("A", ElementsAre("10.0.0.1/32")),
-                          Pair("B", ElementsAre("10.0.0.2/32"))));
+  EXPECT_THAT(wg.peers(), ElementsAre(Pair("A", ElementsAre("10.0.0.1/32")),
+                                      Pair("B", ElementsAre("10.0.0.2/32"))));
   wg.FailNextApply(absl::UnavailableError("boom"));
   EXPECT_FALSE(wg.Apply({PeerOp::Remove("A")}).ok());
   EXPECT_TRUE(wg.Apply({PeerOp::Remove("A")}).ok());

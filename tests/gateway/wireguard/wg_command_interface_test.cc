@@ -27,10 +27,9 @@ CommandResult Failed(int code, std::string stderr_text) {
 
 TEST(WgCommandInterfaceTest, OneWgSetForTheWholeBatch) {
   FakeCommandRunner runner;
-  std::string expected =
-      absl::StrCat("wg set wg0 peer ", Key(1), " remove peer ", Key(2),
-                   " allowed-ips 10.200.0.8/32,fd00::8/128 peer ", Key(3),
-                   " allowed-ips ");
+  std::string expected = absl::StrCat(
+      "wg set wg0 peer ", Key(1), " remove peer ", Key(2),
+      " allowed-ips 10.200.0.8/32,fd00::8/128 peer ", Key(3), " allowed-ips ");
   runner.Set(expected, Ok());
   WgCommandInterface wg("wg0", &runner);
   absl::Status applied =
@@ -68,8 +67,9 @@ TEST(WgCommandInterfaceTest, ValuesAreSeparateArguments) {
 
 TEST(WgCommandInterfaceTest, WgFailureCarriesStderr) {
   FakeCommandRunner runner;
-  runner.Set(absl::StrCat("wg set wg0 peer ", Key(1), " remove"),
-             Failed(1, "Unable to modify interface: Operation not permitted\n"));
+  runner.Set(
+      absl::StrCat("wg set wg0 peer ", Key(1), " remove"),
+      Failed(1, "Unable to modify interface: Operation not permitted\n"));
   WgCommandInterface wg("wg0", &runner);
   absl::Status applied = wg.Apply({PeerOp::Remove(Key(1))});
   ASSERT_FALSE(applied.ok());
@@ -88,10 +88,11 @@ TEST(WgCommandInterfaceTest, MissingWgIsNamed) {
 
 TEST(WgCommandInterfaceTest, ListPeersParsesDump) {
   FakeCommandRunner runner;
-  runner.Set("wg show wg0 dump",
-             Ok(absl::StrCat("(none)\t", Key(9), "\t51820\toff\n", Key(1),
-                             "\t(none)\t(none)\t10.200.0.7/32\t0\t0\t0\toff\n",
-                             Key(2), "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n")));
+  runner.Set(
+      "wg show wg0 dump",
+      Ok(absl::StrCat("(none)\t", Key(9), "\t51820\toff\n", Key(1),
+                      "\t(none)\t(none)\t10.200.0.7/32\t0\t0\t0\toff\n", Key(2),
+                      "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n")));
   WgCommandInterface wg("wg0", &runner);
   absl::StatusOr<std::vector<WgPeerState>> peers = wg.ListPeers();
   ASSERT_TRUE(peers.ok()) << peers.status();

@@ -10,7 +10,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// Recorded from wireguard-go 0.0.20220316 with wg 1.0.20210914.
+// Shaped like wg v1.0.20210914 prints it for a wireguard-go v0.0.20220316
+// interface (the handshake and counters are made up).
 constexpr char kDump[] =
     "qED/JANirur7fldAN/rdMHffNHznwMwXpQciZO5odGU=\t"
     "WEn8hrW/IDnjRBUzJlXNgEniyX7qZjnDS05rgk8hWBU=\t46690\t0xca6c\n"
