@@ -69,8 +69,10 @@ token="$("$ctl_bin" token create --group demo --ownership corporate --ttl 1h \
 
 echo "== enrolling this machine's agent"
 rm -rf "$state/agent"
-"$agent_bin" enroll --token "$token" --state-dir "$state/agent"
-"$agent_bin" run --once --state-dir "$state/agent"
+# --no-vpn: the shipped VPN profile names a placeholder gateway, so this
+# machine's own network is left alone (see docs/vpn.md to try the VPN).
+"$agent_bin" enroll --token "$token" --state-dir "$state/agent" --no-vpn
+"$agent_bin" run --once --state-dir "$state/agent" --no-vpn
 "$agent_bin" status --state-dir "$state/agent"
 
 echo "== fleet (trellisctl device list)"

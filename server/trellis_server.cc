@@ -39,11 +39,12 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       policies_(store_.get(), &pki_, config_.clock),
       peer_sync_(&pool_, PeerSync::FromRegistry(&policies_)),
       peer_feed_(store_.get(), config_.peer_feed_heartbeat),
+      redecider_(PeerSync::FromRegistry(&policies_), &peer_sync_),
       checkin_(store_.get(), &config_, &policies_, &peer_sync_),
       devices_(store_.get(), config_.clock, &policies_, &peer_sync_),
       sweeper_(store_.get(), config_.clock, config_.validity_window,
-               &peer_sync_),
-      exceptions_(store_.get(), config_.clock) {}
+               &peer_sync_, &redecider_),
+      exceptions_(store_.get(), config_.clock, &redecider_) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
     ServerConfig config) {

@@ -70,6 +70,7 @@ class TrellisServer {
   PolicyRegistry policies_;
   PeerSync peer_sync_;
   PeerFeed peer_feed_;
+  ComplianceRedecider redecider_;
   CheckInHandler checkin_;
   std::unique_ptr<TokenAdmin> tokens_;
   DeviceAdmin devices_;

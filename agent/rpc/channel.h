@@ -6,16 +6,14 @@
 #include <memory>
 #include <string>
 
+#include "common/rpc/tls_channel.h"
 #include "grpcpp/grpcpp.h"
 
 namespace trellis::agent {
 
-struct ChannelIdentity {
-  std::string ca_pem;
-  // Empty for enrolment (no client certificate yet).
-  std::string cert_pem;
-  std::string key_pem;
-};
+// The pinned CA, and the device certificate and key (both empty for
+// enrolment: no client certificate yet).
+using ChannelIdentity = rpc::TlsIdentity;
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const ChannelIdentity& identity);

@@ -1,4 +1,4 @@
-// The real beacon prober: TCP connect and a TLS handshake with OpenSSL,
+// The real beacon prober: a TLS handshake (net::FetchPeerCertificates)
 // bounded by the timeout. No CA validation: the pinned fingerprint is the
 // whole trust decision, so a beacon may use a self-signed certificate.
 #ifndef TRELLIS_AGENT_VPN_TLS_BEACON_PROBER_H_

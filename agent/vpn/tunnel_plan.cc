@@ -4,8 +4,8 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "agent/vpn/net_text.h"
 #include "agent/vpn/profile_validation.h"
+#include "common/net/ip_address.h"
 
 namespace trellis::agent {
 namespace {
@@ -106,7 +106,8 @@ TunnelPlan PlanTunnel(const v1::VpnAssignment& assignment,
   plan.peer_public_key = profile.gateway_public_key();
   plan.endpoint = profile.gateway_endpoint();
   for (const std::string& text : networks) {
-    std::string network = ParseNetwork(text)->ToString();  // validated above
+    std::string network =
+        net::ParseNetwork(text)->ToString();  // validated above
     if (std::find(plan.allowed_ips.begin(), plan.allowed_ips.end(), network) ==
         plan.allowed_ips.end()) {
       plan.allowed_ips.push_back(std::move(network));

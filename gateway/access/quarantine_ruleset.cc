@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/net/cidr.h"
+#include "common/net/ip_address.h"
 
 namespace trellis::gateway {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 struct FamilyElements {
   std::vector<std::string> sources;
   // Source prefix -> the destinations it may reach.
-  std::map<std::string, std::vector<Cidr>> permitted;
+  std::map<std::string, std::vector<net::Cidr>> permitted;
   std::vector<std::string> pairs;  // "SRC . DST"
 };
 
@@ -22,7 +22,7 @@ struct FamilyElements {
 // the wider one already says everything, so the narrower pair is dropped.
 // Identical pairs (two peers claiming one address) collapse to one.
 std::vector<std::string> DisjointPairs(
-    const std::map<std::string, std::vector<Cidr>>& permitted) {
+    const std::map<std::string, std::vector<net::Cidr>>& permitted) {
   std::vector<std::string> out;
   for (const auto& [source, destinations] : permitted) {
     for (size_t i = 0; i < destinations.size(); ++i) {
@@ -47,14 +47,15 @@ void Collect(const QuarantineSet& peers, FamilyElements* v4,
              FamilyElements* v6) {
   for (const QuarantinedPeer& peer : peers) {
     for (const std::string& source_text : peer.sources) {
-      absl::StatusOr<Cidr> source = ParseCidr(source_text);
+      absl::StatusOr<net::Cidr> source = net::ParseHostOrNetwork(source_text);
       if (!source.ok()) continue;  // DesiredPeer already checked these
       FamilyElements* family = source->is_ipv4() ? v4 : v6;
       std::string source_key = source->ToString();
       family->sources.push_back(source_key);
-      std::vector<Cidr>& permitted = family->permitted[source_key];
+      std::vector<net::Cidr>& permitted = family->permitted[source_key];
       for (const std::string& destination_text : peer.destinations) {
-        absl::StatusOr<Cidr> destination = ParseCidr(destination_text);
+        absl::StatusOr<net::Cidr> destination =
+            net::ParseHostOrNetwork(destination_text);
         // A packet's source and destination are of one family, so an IPv6
         // destination means nothing for an IPv4 tunnel address.
         if (!destination.ok() || destination->family != source->family) {

@@ -148,7 +148,7 @@ int RunGateway(const std::vector<std::string>& args, CommandRunner* runner,
   }
 
   WgCommandInterface interface(flags->interface_name, runner);
-  absl::StatusOr<WgDump> dump = interface.Show();
+  absl::StatusOr<wireguard::WgDump> dump = interface.Show();
   if (!dump.ok()) {
     err << "trellis-gateway: WireGuard interface " << flags->interface_name
         << " is not usable: " << dump.status().message()

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto/wireguard_key.h"
-#include "gateway/net/cidr.h"
+#include "common/net/ip_address.h"
 
 namespace trellis::gateway {
 namespace {
@@ -16,7 +16,7 @@ absl::StatusOr<std::vector<std::string>> CanonicalCidrs(
     absl::string_view field) {
   std::vector<std::string> out;
   for (const std::string& text : texts) {
-    absl::StatusOr<Cidr> cidr = ParseCidr(text);
+    absl::StatusOr<net::Cidr> cidr = net::ParseHostOrNetwork(text);
     if (!cidr.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ": ", cidr.status().message()));

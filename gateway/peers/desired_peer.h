@@ -18,7 +18,7 @@ struct DesiredPeer {
   std::string public_key;
   std::string device_id;
   v1::VpnAccess access = v1::VPN_ACCESS_FULL;  // FULL or QUARANTINE
-  // Canonical CIDRs (see ParseCidr), sorted, no duplicates.
+  // Canonical CIDRs (see net::ParseHostOrNetwork), sorted, no duplicates.
   std::vector<std::string> allowed_ips;
   // QUARANTINE only; empty otherwise. Canonical, sorted, no duplicates.
   std::vector<std::string> permitted_destinations;

@@ -27,9 +27,9 @@ void RemovalsFirst(std::vector<PlannedChange>* plan) {
 }  // namespace
 
 std::vector<PlannedChange> ReconcileAll(
-    const PeerSet& desired, const std::vector<WgPeerState>& actual) {
+    const PeerSet& desired, const std::vector<wireguard::WgPeerState>& actual) {
   std::map<std::string, std::vector<std::string>> current;
-  for (const WgPeerState& peer : actual) {
+  for (const wireguard::WgPeerState& peer : actual) {
     current[peer.public_key] = Sorted(peer.allowed_ips);
   }
   std::vector<PlannedChange> plan;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "common/wireguard/wg_dump.h"
 #include "gateway/peers/desired_peer.h"
 #include "gateway/peers/peer_table.h"
-#include "gateway/wireguard/wg_dump_parser.h"
 #include "gateway/wireguard/wireguard_interface.h"
 
 namespace trellis::gateway {
@@ -26,8 +26,8 @@ struct PlannedChange {
 // removed (whoever added it), missing ones are added, wrong allowed-ips are
 // fixed. Removals come first, then additions and updates, each in key
 // order.
-std::vector<PlannedChange> ReconcileAll(const PeerSet& desired,
-                                        const std::vector<WgPeerState>& actual);
+std::vector<PlannedChange> ReconcileAll(
+    const PeerSet& desired, const std::vector<wireguard::WgPeerState>& actual);
 
 // The operations for a delta, without reading the interface: removals
 // first, then additions and updates. A change of access or permitted

@@ -1,5 +1,7 @@
 #include "gateway/rpc/gateway_channel.h"
 
+#include "common/rpc/tls_channel.h"
+
 namespace trellis::gateway {
 
 grpc::ChannelArguments GatewayChannelArguments() {
@@ -22,12 +24,8 @@ grpc::ChannelArguments GatewayChannelArguments() {
 
 std::shared_ptr<grpc::Channel> MakeGatewayChannel(
     const std::string& address, const identity::OperatorCredentials& creds) {
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = creds.ca_certificate_pem;
-  tls.pem_cert_chain = creds.certificate_pem;
-  tls.pem_private_key = creds.private_key_pem;
-  return grpc::CreateCustomChannel(address, grpc::SslCredentials(tls),
-                                   GatewayChannelArguments());
+  return rpc::MakeTlsChannel(address, rpc::OperatorTlsIdentity(creds),
+                             GatewayChannelArguments());
 }
 
 }  // namespace trellis::gateway

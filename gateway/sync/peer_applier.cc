@@ -89,7 +89,8 @@ absl::Status PeerApplier::Apply(const v1::PeerUpdate& update) {
 
 absl::Status PeerApplier::ReconcileInterface(
     uint64_t serial, const std::vector<PeerChange>& changes) {
-  absl::StatusOr<std::vector<WgPeerState>> actual = interface_->ListPeers();
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> actual =
+      interface_->ListPeers();
   if (!actual.ok()) return actual.status();
   std::vector<PlannedChange> plan = ReconcileAll(table_.peers(), *actual);
   // Name the devices the snapshot just took away; anything still unnamed

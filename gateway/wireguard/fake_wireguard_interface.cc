@@ -39,12 +39,13 @@ bool FakeWireGuardInterface::WaitUntil(
   return mu_.AwaitWithTimeout(absl::Condition(&holds), timeout);
 }
 
-absl::StatusOr<std::vector<WgPeerState>> FakeWireGuardInterface::ListPeers() {
+absl::StatusOr<std::vector<wireguard::WgPeerState>>
+FakeWireGuardInterface::ListPeers() {
   absl::MutexLock lock(&mu_);
   ++list_calls_;
-  std::vector<WgPeerState> out;
+  std::vector<wireguard::WgPeerState> out;
   for (const auto& [key, ips] : peers_) {
-    WgPeerState peer;
+    wireguard::WgPeerState peer;
     peer.public_key = key;
     peer.allowed_ips = ips;
     out.push_back(std::move(peer));

@@ -37,7 +37,7 @@ class FakeWireGuardInterface : public WireGuardInterface {
   bool WaitUntil(const std::function<bool(const PeerMap&)>& done,
                  absl::Duration timeout) const;
 
-  absl::StatusOr<std::vector<WgPeerState>> ListPeers() override;
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> ListPeers() override;
   absl::Status Apply(const std::vector<PeerOp>& ops) override;
 
  private:

@@ -55,15 +55,16 @@ absl::StatusOr<CommandResult> WgCommandInterface::RunWg(
   return result;
 }
 
-absl::StatusOr<WgDump> WgCommandInterface::Show() {
+absl::StatusOr<wireguard::WgDump> WgCommandInterface::Show() {
   absl::StatusOr<CommandResult> result =
       RunWg({"wg", "show", interface_name_, "dump"});
   if (!result.ok()) return result.status();
-  return ParseWgDump(result->stdout_text);
+  return wireguard::ParseWgDump(result->stdout_text);
 }
 
-absl::StatusOr<std::vector<WgPeerState>> WgCommandInterface::ListPeers() {
-  absl::StatusOr<WgDump> dump = Show();
+absl::StatusOr<std::vector<wireguard::WgPeerState>>
+WgCommandInterface::ListPeers() {
+  absl::StatusOr<wireguard::WgDump> dump = Show();
   if (!dump.ok()) return dump.status();
   return std::move(dump->peers);
 }

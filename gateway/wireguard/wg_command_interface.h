@@ -22,9 +22,9 @@ class WgCommandInterface : public WireGuardInterface {
 
   // `wg show IFACE dump`. The error carries wg's stderr, e.g. "Unable to
   // access interface: No such device" for a missing interface.
-  absl::StatusOr<WgDump> Show();
+  absl::StatusOr<wireguard::WgDump> Show();
 
-  absl::StatusOr<std::vector<WgPeerState>> ListPeers() override;
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> ListPeers() override;
 
   // One `wg set IFACE peer K1 remove peer K2 allowed-ips a,b ...` per batch,
   // so a snapshot of thousands of peers costs one exec (batches larger than

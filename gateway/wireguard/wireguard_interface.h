@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "gateway/wireguard/wg_dump_parser.h"
+#include "common/wireguard/wg_dump.h"
 
 namespace trellis::gateway {
 
@@ -38,7 +38,7 @@ class WireGuardInterface {
  public:
   virtual ~WireGuardInterface() = default;
 
-  virtual absl::StatusOr<std::vector<WgPeerState>> ListPeers() = 0;
+  virtual absl::StatusOr<std::vector<wireguard::WgPeerState>> ListPeers() = 0;
 
   // Applies `ops` in order. Removing a peer that is not there is not an
   // error. On error some ops may have been applied; the caller recovers by

@@ -45,6 +45,17 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
       if (!st.ok()) return st;
       ++moved;
     }
+    if (redecider_ != nullptr) {
+      auto ended =
+          w.ListDevicesWithExceptionsEnding(exceptions_checked_through_, now);
+      if (!ended.ok()) return ended.status();
+      for (const std::string& id : *ended) {
+        absl::Status st =
+            redecider_->Redecide(w, id, "an exception ended", now);
+        if (!st.ok()) return st;
+        ++moved;
+      }
+    }
     // The gateway change log keeps its newest entries; a gateway further
     // behind than that resumes with a snapshot instead.
     auto bounds = w.GetPeerFeedBounds();
@@ -56,6 +67,7 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  exceptions_checked_through_ = now;
   return moved;
 }
 

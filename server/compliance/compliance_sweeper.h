@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "common/util/clock.h"
+#include "server/compliance/compliance_redecider.h"
 #include "server/store/store.h"
 #include "server/vpn/peer_sync.h"
 
@@ -19,12 +20,15 @@ class ComplianceSweeper {
  public:
   // `peers` (may be null in tests of the timers alone) removes the gateway
   // peer of a device whose access a timer takes away, in the same write.
+  // `redecider` (may be null) re-decides devices whose exceptions ran out.
   ComplianceSweeper(Store* store, const Clock* clock,
-                    absl::Duration validity_window, const PeerSync* peers)
+                    absl::Duration validity_window, const PeerSync* peers,
+                    const ComplianceRedecider* redecider = nullptr)
       : store_(store),
         clock_(clock),
         validity_window_(validity_window),
-        peers_(peers) {}
+        peers_(peers),
+        redecider_(redecider) {}
   ~ComplianceSweeper() { Stop(); }
 
   // Applies every due transition; returns how many devices moved.
@@ -38,6 +42,10 @@ class ComplianceSweeper {
   const Clock* clock_;
   absl::Duration validity_window_;
   const PeerSync* peers_;
+  const ComplianceRedecider* redecider_;
+  // Exceptions that ended after this were not yet acted on. Starts in the
+  // past, so ones that ended while the server was down count too.
+  absl::Time exceptions_checked_through_ = absl::InfinitePast();
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -97,6 +97,13 @@ void ExceptionAdmin::Add(
                 .Build();
         absl::Status st = w.AppendAudit(a).status();
         if (!st.ok()) return st;
+        if (redecider_ != nullptr) {
+          st = redecider_->Redecide(
+              w, e.device_id,
+              absl::StrCat("exception ", e.exception_id, " granted by ", actor),
+              now);
+          if (!st.ok()) return st;
+        }
         *response->mutable_exception() = ToProto(e, now);
         return absl::OkStatus();
       },
@@ -149,7 +156,11 @@ void ExceptionAdmin::Remove(
                              .Add("check", absl::StrCat((*e)->policy_id, "/",
                                                         (*e)->check_id))
                              .Build();
-        return w.AppendAudit(a).status();
+        st = w.AppendAudit(a).status();
+        if (!st.ok() || redecider_ == nullptr) return st;
+        return redecider_->Redecide(
+            w, (*e)->device_id,
+            absl::StrCat("exception ", id, " removed by ", actor), now);
       },
       ReplyAfterCommit(response, std::move(done)));
 }

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/util/clock.h"
+#include "server/compliance/compliance_redecider.h"
 #include "server/store/store.h"
 #include "trellis/v1/admin_service.pb.h"
 #include "trellis/v1/policy.pb.h"
@@ -17,8 +18,11 @@ namespace trellis::server {
 
 class ExceptionAdmin {
  public:
-  ExceptionAdmin(Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // Adding or removing an exception re-decides the device at once, through
+  // `redecider` (may be null in tests of the bookkeeping alone).
+  ExceptionAdmin(Store* store, const Clock* clock,
+                 const ComplianceRedecider* redecider)
+      : store_(store), clock_(clock), redecider_(redecider) {}
 
   void Add(const std::string& actor, const v1::AddExceptionRequest& request,
            std::function<void(absl::StatusOr<v1::AddExceptionResponse>)> done);
@@ -31,6 +35,7 @@ class ExceptionAdmin {
  private:
   Store* store_;
   const Clock* clock_;
+  const ComplianceRedecider* redecider_;
 };
 
 // Marks the verdict's results covered by an exception active at `now`.

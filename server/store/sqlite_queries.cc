@@ -456,6 +456,19 @@ absl::StatusOr<std::optional<ExceptionRecord>> SqliteQueries::GetException(
   return FirstRow<ExceptionRecord>(*stmt, ExceptionFromRow);
 }
 
+absl::StatusOr<std::vector<std::string>>
+SqliteQueries::ListDevicesWithExceptionsEnding(absl::Time after,
+                                               absl::Time through) {
+  auto stmt = conn_->Prepare(
+      "SELECT DISTINCT device_id FROM compliance_exceptions WHERE until > ? "
+      "AND until <= ? ORDER BY device_id");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after == absl::InfinitePast() ? INT64_MIN : ToDb(after))
+      .Bind(2, ToDb(through));
+  return CollectRows<std::string>(*stmt,
+                                  [](const Statement& s) { return s.Text(0); });
+}
+
 absl::StatusOr<int64_t> SqliteQueries::InsertException(
     const ExceptionRecord& e) {
   auto stmt = conn_->Prepare(

@@ -56,6 +56,8 @@ class SqliteQueries : public StoreWriter {
   absl::StatusOr<std::vector<ExceptionRecord>> ListExceptions(
       absl::string_view device_id, absl::Time active_at) override;
   absl::StatusOr<int64_t> InsertException(const ExceptionRecord& e) override;
+  absl::StatusOr<std::vector<std::string>> ListDevicesWithExceptionsEnding(
+      absl::Time after, absl::Time through) override;
   absl::Status EndException(int64_t exception_id, absl::Time until) override;
   absl::StatusOr<std::optional<ExceptionRecord>> GetException(
       int64_t exception_id) override;

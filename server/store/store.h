@@ -67,6 +67,9 @@ class StoreReader {
   // `active_at` (InfinitePast: every one), oldest first.
   virtual absl::StatusOr<std::vector<ExceptionRecord>> ListExceptions(
       absl::string_view device_id, absl::Time active_at) = 0;
+  // Devices with an exception whose `until` is in (after, through].
+  virtual absl::StatusOr<std::vector<std::string>>
+  ListDevicesWithExceptionsEnding(absl::Time after, absl::Time through) = 0;
   // Oldest first.
   virtual absl::StatusOr<std::vector<TransitionRecord>> ListTransitions(
       absl::string_view device_id) = 0;

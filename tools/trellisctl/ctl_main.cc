@@ -16,6 +16,7 @@
 #include "common/policy/evaluator.h"
 #include "common/policy/policy_loader.h"
 #include "common/policy/policy_text.h"
+#include "common/rpc/tls_channel.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
 #include "common/util/proto_json.h"
@@ -176,15 +177,11 @@ bool Ctl::Connect() {
     err_ << "trellisctl: " << path << ": " << creds.status().message() << "\n";
     return false;
   }
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = creds->ca_certificate_pem;
-  tls.pem_cert_chain = creds->certificate_pem;
-  tls.pem_private_key = creds->private_key_pem;
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(64 << 20);
   std::string address = args_.Get("server", creds->server_address);
-  stub_ = v1::AdminService::NewStub(grpc::CreateCustomChannel(
-      address, grpc::SslCredentials(tls), channel_args));
+  stub_ = v1::AdminService::NewStub(rpc::MakeTlsChannel(
+      address, rpc::OperatorTlsIdentity(*creds), channel_args));
   return true;
 }
 

@@ -3,7 +3,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "agent/vpn/net_text.h"
+#include "common/net/ip_address.h"
 
 namespace trellis::agent::linux_vpn {
 namespace {
@@ -37,7 +37,7 @@ std::vector<std::string> ParseInterfaceAddresses(absl::string_view ip_addr) {
       for (size_t j = i + 2; j + 1 < w.size(); ++j) {
         if (w[j] == "scope" && w[j + 1] == "link") link_scope = true;
       }
-      auto cidr = ParseCidr(w[i + 1]);
+      auto cidr = net::ParseCidr(w[i + 1]);
       if (cidr.ok() && !link_scope) addresses.push_back(cidr->ToString());
       break;
     }
@@ -64,11 +64,7 @@ std::vector<std::string> ParseRouteDestinations(absl::string_view ip_route) {
     }
     std::string destination(w[at]);
     if (destination == "default") destination = "0.0.0.0/0";
-    if (destination.find('/') == std::string::npos) {
-      destination +=
-          destination.find(':') == std::string::npos ? "/32" : "/128";
-    }
-    auto cidr = ParseNetwork(destination);
+    auto cidr = net::ParseHostOrNetwork(destination);
     if (cidr.ok()) routes.push_back(cidr->ToString());
   }
   return routes;

@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "agent/vpn/linux/ip_output.h"
-#include "agent/vpn/net_text.h"
+#include "common/net/ip_address.h"
 
 namespace trellis::agent::linux_vpn {
 namespace {
@@ -38,14 +38,13 @@ bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
 // (re-setting it would re-resolve the name and reset roaming).
 bool EndpointMatches(const std::string& wanted, const std::string& current) {
   if (wanted == current) return true;
-  auto want = ParseEndpoint(wanted);
-  auto have = ParseEndpoint(current);
+  auto want = net::ParseEndpoint(wanted);
+  auto have = net::ParseEndpoint(current);
   if (!want.ok() || !have.ok() || want->port != have->port) return false;
   if (!want->host_is_ip) return true;
   auto canonical = [](const std::string& ip) {
-    auto cidr =
-        ParseCidr(ip + (ip.find(':') == std::string::npos ? "/32" : "/128"));
-    return cidr.ok() ? cidr->address : ip;
+    auto host = net::ParseHostOrNetwork(ip);
+    return host.ok() ? host->AddressText() : ip;
   };
   return canonical(want->host) == canonical(have->host);
 }
@@ -117,7 +116,7 @@ absl::StatusOr<LinuxTunnelController::Link> LinuxTunnelController::ReadLink() {
   return link;
 }
 
-absl::StatusOr<WgDump> LinuxTunnelController::ReadDump() {
+absl::StatusOr<wireguard::WgDump> LinuxTunnelController::ReadDump() {
   auto run = Run({"wg", "show", options_.interface_name, "dump"});
   if (!run.ok()) return run.status();
   if (run->exit_code != 0) {
@@ -125,25 +124,25 @@ absl::StatusOr<WgDump> LinuxTunnelController::ReadDump() {
         "`wg show ", options_.interface_name, " dump` failed (exit ",
         run->exit_code, "): ", Trimmed(run->stderr_text)));
   }
-  return ParseWgDump(run->stdout_text);
+  return wireguard::ParseWgDump(run->stdout_text);
 }
 
 absl::Status LinuxTunnelController::ConfigurePeer(const TunnelPlan& plan,
-                                                  const WgDump& dump,
+                                                  const wireguard::WgDump& dump,
                                                   ApplyResult* result) {
   const std::string& name = options_.interface_name;
   const bool key_ok = !options_.public_key.empty() &&
                       dump.interface.public_key == options_.public_key;
   const uint32_t want_mark = plan.FullTunnelIpv4() ? options_.routing_table : 0;
   const bool mark_ok = dump.interface.fwmark == want_mark;
-  const WgPeerDump* peer = nullptr;
-  for (const WgPeerDump& p : dump.peers) {
+  const wireguard::WgPeerState* peer = nullptr;
+  for (const wireguard::WgPeerState& p : dump.peers) {
     if (p.public_key == plan.peer_public_key) peer = &p;
   }
-  const bool peer_ok = peer != nullptr &&
-                       EndpointMatches(plan.endpoint, peer->endpoint) &&
-                       SameSet(peer->allowed_ips, plan.allowed_ips) &&
-                       peer->persistent_keepalive == plan.keepalive_seconds;
+  const bool peer_ok =
+      peer != nullptr && EndpointMatches(plan.endpoint, peer->endpoint) &&
+      SameSet(peer->allowed_ips, plan.allowed_ips) &&
+      peer->persistent_keepalive_seconds == plan.keepalive_seconds;
   if (!key_ok || !mark_ok || !peer_ok) {
     std::vector<std::string> argv = {"wg", "set", name};
     if (!key_ok) {
@@ -163,7 +162,7 @@ absl::Status LinuxTunnelController::ConfigurePeer(const TunnelPlan& plan,
     if (absl::Status s = Change(argv, result); !s.ok()) return s;
   }
   // Only the gateway of the current profile may be a peer.
-  for (const WgPeerDump& p : dump.peers) {
+  for (const wireguard::WgPeerState& p : dump.peers) {
     if (p.public_key == plan.peer_public_key) continue;
     if (absl::Status s =
             Change({"wg", "set", name, "peer", p.public_key, "remove"}, result);
@@ -178,7 +177,7 @@ absl::Status LinuxTunnelController::SyncAddress(const TunnelPlan& plan,
                                                 bool fresh,
                                                 ApplyResult* result) {
   const std::string& name = options_.interface_name;
-  auto address = ParseCidr(plan.address);
+  auto address = net::ParseCidr(plan.address);
   if (!address.ok()) return address.status();
   const std::string want = address->ToString();
   std::vector<std::string> have;
@@ -426,11 +425,11 @@ TunnelObservation LinuxTunnelController::Observe() {
     return observation;
   }
   if (!dump->peers.empty()) {
-    const WgPeerDump& peer = dump->peers.front();
+    const wireguard::WgPeerState& peer = dump->peers.front();
     observation.peer_endpoint = peer.endpoint;
-    if (peer.latest_handshake > 0) {
+    if (peer.latest_handshake_unix > 0) {
       observation.latest_handshake =
-          absl::FromUnixSeconds(peer.latest_handshake);
+          absl::FromUnixSeconds(peer.latest_handshake_unix);
     }
   }
   return observation;

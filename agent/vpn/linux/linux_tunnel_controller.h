@@ -19,9 +19,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "agent/vpn/linux/wg_dump.h"
 #include "agent/vpn/tunnel_controller.h"
 #include "common/exec/command_runner.h"
+#include "common/wireguard/wg_dump.h"
 
 namespace trellis::agent::linux_vpn {
 
@@ -65,9 +65,10 @@ class LinuxTunnelController : public TunnelController {
   absl::Status Change(const std::vector<std::string>& argv,
                       ApplyResult* result);
   absl::StatusOr<Link> ReadLink();
-  absl::StatusOr<WgDump> ReadDump();
+  absl::StatusOr<wireguard::WgDump> ReadDump();
 
-  absl::Status ConfigurePeer(const TunnelPlan& plan, const WgDump& dump,
+  absl::Status ConfigurePeer(const TunnelPlan& plan,
+                             const wireguard::WgDump& dump,
                              ApplyResult* result);
   absl::Status SyncAddress(const TunnelPlan& plan, bool fresh,
                            ApplyResult* result);

@@ -104,6 +104,8 @@ TEST_F(RunLoopVpnTest, WatchdogRunsBetweenAttemptsOnTheInjectedClock) {
 TEST_F(RunLoopVpnTest, StoppingTakesAnUntrustedOnlyTunnelDown) {
   v1::VpnAssignment a = vpn_testing::FullAssignment();
   a.mutable_profile()->set_mode(v1::VPN_MODE_UNTRUSTED_ONLY);
+  a.mutable_profile()->mutable_trusted_networks()->add_dns_search_domains(
+      "office.corp.example");
   StoreAssignment(a);
   RunLoop loop(
       state_, &probe_, [](absl::Duration) { return false; },

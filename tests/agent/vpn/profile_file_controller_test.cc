@@ -47,6 +47,8 @@ TEST_F(ProfileFileControllerTest, KeepsFileOnTrustedNetworkRemovesOnNoAccess) {
       Controller(ProfileFormat::kAppleMobileconfig);
   v1::VpnAssignment a = vpn_testing::FullAssignment();
   a.mutable_profile()->set_mode(v1::VPN_MODE_UNTRUSTED_ONLY);
+  a.mutable_profile()->mutable_trusted_networks()->add_dns_search_domains(
+      "corp.example");
   TrustedNetworkResult trusted;
   trusted.evaluated = trusted.trusted = true;
   ASSERT_TRUE(controller.Apply(PlanTunnel(a, trusted)).ok());

@@ -27,39 +27,48 @@ TEST(ProfileValidationTest, EachBadFieldIsNamed) {
   const Case cases[] = {
       {[](auto& a) { a.set_tunnel_address("10.200.0.7"); }, "tunnel_address"},
       {[](auto& a) { a.mutable_profile()->set_gateway_public_key("abc"); },
-       "profile.gateway_public_key"},
+       "vpn profile 'corp': gateway_public_key"},
       {[](auto& a) { a.mutable_profile()->set_gateway_endpoint("vpn:x"); },
-       "profile.gateway_endpoint"},
+       "vpn profile 'corp': gateway_endpoint"},
       {[](auto& a) { a.mutable_profile()->set_gateway_endpoint(""); },
-       "profile.gateway_endpoint"},
+       "vpn profile 'corp': gateway_endpoint"},
       {[](auto& a) { a.mutable_profile()->add_routes("10.0.0.0/40"); },
-       "profile.routes[2]"},
+       "vpn profile 'corp': routes[2]"},
       {[](auto& a) {
          a.mutable_profile()->add_remediation_destinations("updates");
        },
-       "profile.remediation_destinations[1]"},
+       "vpn profile 'corp': remediation_destinations[1]"},
       {[](auto& a) { a.mutable_profile()->add_dns_servers("dns.example"); },
-       "profile.dns_servers[1]"},
+       "vpn profile 'corp': dns_servers[1]"},
       {[](auto& a) { a.mutable_profile()->add_dns_search_domains("a b"); },
-       "profile.dns_search_domains[1]"},
+       "vpn profile 'corp': dns_search_domains[1]"},
       {[](auto& a) {
          a.mutable_profile()->set_persistent_keepalive_seconds(-1);
        },
-       "profile.persistent_keepalive_seconds"},
+       "vpn profile 'corp': persistent_keepalive_seconds"},
       {[](auto& a) {
          a.mutable_profile()
              ->mutable_trusted_networks()
              ->add_beacons()
              ->set_address("beacon");
        },
-       "profile.trusted_networks.beacons[0].address"},
+       "vpn profile 'corp': trusted_networks.beacons[0].address"},
       {[](auto& a) {
          auto* b =
              a.mutable_profile()->mutable_trusted_networks()->add_beacons();
          b->set_address("beacon.example:443");
          b->set_sha256_fingerprint("abcd");
        },
-       "profile.trusted_networks.beacons[0].sha256_fingerprint"},
+       "vpn profile 'corp': trusted_networks.beacons[0].sha256_fingerprint"},
+      // Checks the server applies to every profile it publishes.
+      {[](auto& a) { a.mutable_profile()->add_routes("10.1.2.3/16"); },
+       "vpn profile 'corp': routes[2]: '10.1.2.3/16'"},
+      {[](auto& a) {
+         a.mutable_profile()->set_mode(v1::VPN_MODE_UNTRUSTED_ONLY);
+       },
+       "vpn profile 'corp': mode: untrusted-only needs trusted_networks"},
+      {[](auto& a) { a.mutable_profile()->set_title(""); },
+       "vpn profile 'corp': title"},
   };
   for (const Case& c : cases) {
     v1::VpnAssignment a = FullAssignment();

@@ -80,6 +80,8 @@ TEST(TunnelPlanTest, NoProfileMeansDown) {
 TEST(TunnelPlanTest, UntrustedOnlyStaysDownOnTrustedNetwork) {
   v1::VpnAssignment a = FullAssignment();
   a.mutable_profile()->set_mode(v1::VPN_MODE_UNTRUSTED_ONLY);
+  a.mutable_profile()->mutable_trusted_networks()->add_dns_search_domains(
+      "corp.example");
   TunnelPlan plan = PlanTunnel(a, Trusted());
   EXPECT_FALSE(plan.up);
   EXPECT_TRUE(plan.held_down_on_trusted_network);
@@ -99,7 +101,7 @@ TEST(TunnelPlanTest, MalformedProfileIsRefusedNamingTheField) {
   EXPECT_FALSE(plan.up);
   EXPECT_TRUE(plan.refused);
   EXPECT_FALSE(plan.HasPeer());
-  EXPECT_THAT(plan.reason, HasSubstr("profile.gateway_endpoint"));
+  EXPECT_THAT(plan.reason, HasSubstr("vpn profile 'corp': gateway_endpoint"));
 
   a = FullAssignment();
   a.clear_tunnel_address();
@@ -112,11 +114,20 @@ TEST(TunnelPlanTest, FullTunnelAndNormalisedRoutes) {
   v1::VpnAssignment a = FullAssignment();
   a.mutable_profile()->clear_routes();
   a.mutable_profile()->add_routes("0.0.0.0/0");
-  a.mutable_profile()->add_routes("10.1.2.3/16");
   a.mutable_profile()->add_routes("10.1.0.0/16");
+  a.mutable_profile()->add_routes("10.1.0.0/16");
+  a.mutable_profile()->add_routes("FD00:0::/16");
   TunnelPlan plan = PlanTunnel(a, Untrusted());
   EXPECT_TRUE(plan.FullTunnelIpv4());
-  EXPECT_THAT(plan.allowed_ips, ElementsAre("0.0.0.0/0", "10.1.0.0/16"));
+  EXPECT_THAT(plan.allowed_ips,
+              ElementsAre("0.0.0.0/0", "10.1.0.0/16", "fd00::/16"));
+
+  // Host bits set: the server never sends that, so it is refused rather
+  // than guessed at.
+  a.mutable_profile()->add_routes("10.1.2.3/16");
+  plan = PlanTunnel(a, Untrusted());
+  EXPECT_TRUE(plan.refused);
+  EXPECT_THAT(plan.reason, HasSubstr("did you mean 10.1.0.0/16"));
 }
 
 }  // namespace

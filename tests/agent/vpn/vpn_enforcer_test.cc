@@ -104,7 +104,8 @@ TEST_F(VpnEnforcerTest, MalformedProfileKeepsTunnelDown) {
   ASSERT_THAT(controller_.applied, SizeIs(1));
   EXPECT_FALSE(controller_.applied[0].up);
   EXPECT_TRUE(controller_.applied[0].refused);
-  EXPECT_THAT(LoadVpnStatus(state_)->reason, HasSubstr("profile.routes[2]"));
+  EXPECT_THAT(LoadVpnStatus(state_)->reason,
+              HasSubstr("vpn profile 'corp': routes[2]"));
   EXPECT_FALSE(enforcer_.WantsWatchdog());
 }
 

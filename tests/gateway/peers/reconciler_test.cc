@@ -25,8 +25,8 @@ PeerSet Set(std::vector<v1::GatewayPeer> peers) {
   return set;
 }
 
-WgPeerState Actual(int n, std::vector<std::string> ips) {
-  WgPeerState peer;
+wireguard::WgPeerState Actual(int n, std::vector<std::string> ips) {
+  wireguard::WgPeerState peer;
   peer.public_key = Key(n);
   peer.allowed_ips = std::move(ips);
   return peer;
@@ -42,7 +42,7 @@ TEST(ReconcilerTest, RemovesUnknownAddsMissingFixesAllowedIps) {
   PeerSet desired = Set({FullPeer(1, "dev-1", {"10.200.0.1/32"}),
                          FullPeer(2, "dev-2", {"10.200.0.2/32"}),
                          FullPeer(3, "dev-3", {"10.200.0.3/32"})});
-  std::vector<WgPeerState> actual = {
+  std::vector<wireguard::WgPeerState> actual = {
       Actual(1, {"10.200.0.1/32"}),                // right
       Actual(2, {"10.200.0.2/32", "10.0.0.0/8"}),  // widened by hand
       Actual(9, {"10.200.0.9/32"}),                // added by hand

@@ -22,7 +22,7 @@ TEST(FakeWireGuardInterfaceTest, BehavesLikeWg) {
   EXPECT_FALSE(wg.Apply({PeerOp::Remove("A")}).ok());
   EXPECT_TRUE(wg.Apply({PeerOp::Remove("A")}).ok());
   EXPECT_EQ(wg.batches().size(), 2u);
-  absl::StatusOr<std::vector<WgPeerState>> listed = wg.ListPeers();
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> listed = wg.ListPeers();
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].public_key, "B");

@@ -94,12 +94,12 @@ TEST(WgCommandInterfaceTest, ListPeersParsesDump) {
                       "\t(none)\t(none)\t10.200.0.7/32\t0\t0\t0\toff\n", Key(2),
                       "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n")));
   WgCommandInterface wg("wg0", &runner);
-  absl::StatusOr<std::vector<WgPeerState>> peers = wg.ListPeers();
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> peers = wg.ListPeers();
   ASSERT_TRUE(peers.ok()) << peers.status();
   ASSERT_EQ(peers->size(), 2u);
   EXPECT_EQ((*peers)[0].public_key, Key(1));
   EXPECT_THAT((*peers)[0].allowed_ips, ElementsAre("10.200.0.7/32"));
-  absl::StatusOr<WgDump> dump = wg.Show();
+  absl::StatusOr<wireguard::WgDump> dump = wg.Show();
   ASSERT_TRUE(dump.ok());
   EXPECT_EQ(dump->interface.public_key, Key(9));
 }
@@ -109,7 +109,7 @@ TEST(WgCommandInterfaceTest, MissingInterface) {
   runner.Set("wg show wg9 dump",
              Failed(1, "Unable to access interface: No such device\n"));
   WgCommandInterface wg("wg9", &runner);
-  absl::StatusOr<std::vector<WgPeerState>> peers = wg.ListPeers();
+  absl::StatusOr<std::vector<wireguard::WgPeerState>> peers = wg.ListPeers();
   ASSERT_FALSE(peers.ok());
   EXPECT_THAT(peers.status().message(),
               HasSubstr("wg show wg9 failed (exit 1): Unable to access "

@@ -1,15 +1,18 @@
-#include "gateway/wireguard/wg_dump_parser.h"
+#include "common/wireguard/wg_dump.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/crypto/wireguard_key.h"
-#include "gateway/net/cidr.h"
+#include "common/net/ip_address.h"
 
-namespace trellis::gateway {
+namespace trellis::wireguard {
 namespace {
 
 constexpr absl::string_view kNone = "(none)";
@@ -38,7 +41,10 @@ class LineParser {
   // A key, or "" for "(none)" when `optional`.
   absl::StatusOr<std::string> Key(size_t i, absl::string_view name,
                                   bool optional) const {
-    if (optional && fields_[i] == kNone) return std::string();
+    if (fields_[i] == kNone) {
+      if (optional) return std::string();
+      return Error(name, "missing (\"(none)\")");
+    }
     absl::Status valid = crypto::ValidateWireGuardKey(fields_[i]);
     // The message of ValidateWireGuardKey never quotes the key, which
     // matters for the private-key field.
@@ -46,16 +52,19 @@ class LineParser {
     return std::string(fields_[i]);
   }
 
+  // Bare decimal digits (SimpleAtoi alone would take a sign or spaces), at
+  // most `max`; 0 for "off" when `off_is_zero`.
   template <typename Int>
-  absl::StatusOr<Int> Number(size_t i, absl::string_view name,
-                             bool off_is_zero) const {
+  absl::StatusOr<Int> Number(size_t i, absl::string_view name, bool off_is_zero,
+                             Int max) const {
     if (off_is_zero && fields_[i] == kOff) return Int{0};
     Int value{};
     bool digits = !fields_[i].empty();
-    for (char c : fields_[i]) digits = digits && c >= '0' && c <= '9';
+    for (char c : fields_[i]) digits = digits && absl::ascii_isdigit(c);
     if (!digits || !absl::SimpleAtoi(fields_[i], &value)) {
       return Error(name, absl::StrCat("'", fields_[i], "' is not a number"));
     }
+    if (value > max) return Error(name, "out of range");
     return value;
   }
 
@@ -63,6 +72,21 @@ class LineParser {
   int line_number_;
   std::vector<absl::string_view> fields_;
 };
+
+// wg prints a set fwmark in hex ("0xca6c"), an unset one as "off".
+absl::StatusOr<uint32_t> Fwmark(const LineParser& line, size_t i) {
+  absl::string_view text = line.Field(i);
+  if (text == kOff) return 0u;
+  uint32_t mark = 0;
+  bool hex =
+      absl::ConsumePrefix(&text, "0x") && !text.empty() && text.size() <= 8;
+  for (char c : text) hex = hex && absl::ascii_isxdigit(c);
+  if (!hex || !absl::SimpleHexAtoi(text, &mark)) {
+    return line.Error(
+        "fwmark", absl::StrCat("'", line.Field(i), "' is not off or 0xHEX"));
+  }
+  return mark;
+}
 
 absl::StatusOr<WgInterfaceInfo> ParseInterfaceLine(const LineParser& line) {
   absl::Status count = line.CheckCount(4, "the interface");
@@ -73,22 +97,12 @@ absl::StatusOr<WgInterfaceInfo> ParseInterfaceLine(const LineParser& line) {
   absl::StatusOr<std::string> public_key = line.Key(1, "public-key", true);
   if (!public_key.ok()) return public_key.status();
   info.public_key = *public_key;
-  absl::StatusOr<int> port = line.Number<int>(2, "listen-port", false);
+  absl::StatusOr<int> port = line.Number<int>(2, "listen-port", false, 65535);
   if (!port.ok()) return port.status();
-  if (*port > 65535) return line.Error("listen-port", "out of range");
   info.listen_port = *port;
-  absl::StatusOr<uint32_t> fwmark = line.Number<uint32_t>(3, "fwmark", true);
-  if (!fwmark.ok()) {
-    // wg prints a set fwmark in hex ("0xca6c").
-    absl::string_view text = line.Field(3);
-    uint32_t hex = 0;
-    if (!absl::ConsumePrefix(&text, "0x") || !absl::SimpleHexAtoi(text, &hex)) {
-      return fwmark.status();
-    }
-    info.fwmark = hex;
-  } else {
-    info.fwmark = *fwmark;
-  }
+  absl::StatusOr<uint32_t> fwmark = Fwmark(line, 3);
+  if (!fwmark.ok()) return fwmark.status();
+  info.fwmark = *fwmark;
   return info;
 }
 
@@ -113,23 +127,25 @@ absl::StatusOr<WgPeerState> ParsePeerLine(const LineParser& line) {
   }
   if (line.Field(3) != kNone) {
     for (absl::string_view ip : absl::StrSplit(line.Field(3), ',')) {
-      absl::StatusOr<Cidr> cidr = ParseCidr(ip);
+      absl::StatusOr<net::Cidr> cidr = net::ParseHostOrNetwork(ip);
       if (!cidr.ok()) return line.Error("allowed-ips", cidr.status().message());
       peer.allowed_ips.push_back(cidr->ToString());
     }
   }
-  absl::StatusOr<int64_t> handshake =
-      line.Number<int64_t>(4, "latest-handshake", false);
+  absl::StatusOr<int64_t> handshake = line.Number<int64_t>(
+      4, "latest-handshake", false, std::numeric_limits<int64_t>::max());
   if (!handshake.ok()) return handshake.status();
   peer.latest_handshake_unix = *handshake;
-  absl::StatusOr<uint64_t> rx = line.Number<uint64_t>(5, "transfer-rx", false);
+  absl::StatusOr<uint64_t> rx = line.Number<uint64_t>(
+      5, "transfer-rx", false, std::numeric_limits<uint64_t>::max());
   if (!rx.ok()) return rx.status();
   peer.transfer_rx = *rx;
-  absl::StatusOr<uint64_t> tx = line.Number<uint64_t>(6, "transfer-tx", false);
+  absl::StatusOr<uint64_t> tx = line.Number<uint64_t>(
+      6, "transfer-tx", false, std::numeric_limits<uint64_t>::max());
   if (!tx.ok()) return tx.status();
   peer.transfer_tx = *tx;
   absl::StatusOr<int> keepalive =
-      line.Number<int>(7, "persistent-keepalive", true);
+      line.Number<int>(7, "persistent-keepalive", true, 65535);
   if (!keepalive.ok()) return keepalive.status();
   peer.persistent_keepalive_seconds = *keepalive;
   return peer;
@@ -159,9 +175,9 @@ absl::StatusOr<WgDump> ParseWgDump(absl::string_view text) {
   }
   if (!seen_interface) {
     return absl::InvalidArgumentError(
-        "wg show dump: empty output (no interface line)");
+        "wg show dump line 1: empty output (no interface line)");
   }
   return dump;
 }
 
-}  // namespace trellis::gateway
+}  // namespace trellis::wireguard

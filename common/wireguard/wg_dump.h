@@ -5,8 +5,8 @@
 //   transfer-rx transfer-tx persistent-keepalive
 // with "(none)" for an absent key, endpoint or allowed-ips list and "off" for
 // no fwmark or keepalive. Pure, so it is tested on recorded text.
-#ifndef TRELLIS_GATEWAY_WIREGUARD_WG_DUMP_PARSER_H_
-#define TRELLIS_GATEWAY_WIREGUARD_WG_DUMP_PARSER_H_
+#ifndef TRELLIS_COMMON_WIREGUARD_WG_DUMP_H_
+#define TRELLIS_COMMON_WIREGUARD_WG_DUMP_H_
 
 #include <cstdint>
 #include <string>
@@ -15,9 +15,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace trellis::gateway {
+namespace trellis::wireguard {
 
-// The private key is read past and never kept: nothing in the gateway needs
+// The private key is checked and read past but never kept: no caller needs
 // it, and a value that is not held cannot leak into a log.
 struct WgInterfaceInfo {
   std::string public_key;  // empty when "(none)"
@@ -42,8 +42,10 @@ struct WgDump {
 };
 
 // InvalidArgument naming the 1-based line number and the field at fault.
+// Keys must be WireGuard keys, allowed-ips valid CIDRs, numbers bare
+// digits, ports and keepalives at most 65535, a fwmark "off" or 0xHEX.
 absl::StatusOr<WgDump> ParseWgDump(absl::string_view text);
 
-}  // namespace trellis::gateway
+}  // namespace trellis::wireguard
 
-#endif  // TRELLIS_GATEWAY_WIREGUARD_WG_DUMP_PARSER_H_
+#endif  // TRELLIS_COMMON_WIREGUARD_WG_DUMP_H_

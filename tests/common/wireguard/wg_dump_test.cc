@@ -1,9 +1,13 @@
-#include "gateway/wireguard/wg_dump_parser.h"
+#include "common/wireguard/wg_dump.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace trellis::gateway {
+namespace trellis::wireguard {
 namespace {
 
 using ::testing::ElementsAre;
@@ -24,7 +28,17 @@ constexpr char kDump[] =
     "KfYtEZG0kZlp95svkSHS8eLd5/x7WzRuTX3sw7KTclk=\t(none)\t(none)\t(none)\t"
     "0\t0\t0\toff\n";
 
-TEST(WgDumpParserTest, ParsesInterfaceAndPeers) {
+// Shaped like wg v1.0.20210914 prints it for a wireguard-go v0.0.20220316
+// client interface (the handshake and counters are made up).
+constexpr char kClientDump[] =
+    "qED/JANirur7fldAN/rdMHffNHznwMwXpQciZO5odGU=\t"
+    "WEn8hrW/IDnjRBUzJlXNgEniyX7qZjnDS05rgk8hWBU=\t46690\t0xca6c\n"
+    "F/UFbes7VFDv2Gt4VMVnme/snEGDR61pgKlZi2AZEXk=\t(none)\t192.0.2.1:51820\t"
+    "10.1.0.0/16,0.0.0.0/0\t1767225600\t1024\t2048\t25\n"
+    "qED/JANirur7fldAN/rdMHffNHznwMwXpQciZO5odGU=\t(none)\t(none)\t(none)\t0\t0"
+    "\t0\toff\n";
+
+TEST(WgDumpTest, ParsesInterfaceAndPeers) {
   absl::StatusOr<WgDump> dump = ParseWgDump(kDump);
   ASSERT_TRUE(dump.ok()) << dump.status();
   EXPECT_EQ(dump->interface.public_key,
@@ -48,7 +62,29 @@ TEST(WgDumpParserTest, ParsesInterfaceAndPeers) {
   EXPECT_EQ(dump->peers[1].persistent_keepalive_seconds, 0);
 }
 
-TEST(WgDumpParserTest, NoneMeansEmpty) {
+TEST(WgDumpTest, ParsesClientInterfaceAndPeers) {
+  absl::StatusOr<WgDump> dump = ParseWgDump(kClientDump);
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  EXPECT_EQ(dump->interface.public_key,
+            "WEn8hrW/IDnjRBUzJlXNgEniyX7qZjnDS05rgk8hWBU=");
+  EXPECT_EQ(dump->interface.listen_port, 46690);
+  EXPECT_EQ(dump->interface.fwmark, 51820u);
+  ASSERT_EQ(dump->peers.size(), 2u);
+  const WgPeerState& p = dump->peers[0];
+  EXPECT_EQ(p.public_key, "F/UFbes7VFDv2Gt4VMVnme/snEGDR61pgKlZi2AZEXk=");
+  EXPECT_FALSE(p.has_preshared_key);
+  EXPECT_EQ(p.endpoint, "192.0.2.1:51820");
+  EXPECT_THAT(p.allowed_ips, ElementsAre("10.1.0.0/16", "0.0.0.0/0"));
+  EXPECT_EQ(p.latest_handshake_unix, 1767225600);
+  EXPECT_EQ(p.transfer_rx, 1024u);
+  EXPECT_EQ(p.transfer_tx, 2048u);
+  EXPECT_EQ(p.persistent_keepalive_seconds, 25);
+  EXPECT_EQ(dump->peers[1].endpoint, "");
+  EXPECT_THAT(dump->peers[1].allowed_ips, IsEmpty());
+  EXPECT_EQ(dump->peers[1].persistent_keepalive_seconds, 0);
+}
+
+TEST(WgDumpTest, NoneMeansEmpty) {
   absl::StatusOr<WgDump> dump = ParseWgDump(
       "(none)\t(none)\t0\toff\n"
       "KfYtEZG0kZlp95svkSHS8eLd5/x7WzRuTX3sw7KTclk=\t(none)\t(none)\t(none)\t"
@@ -61,14 +97,22 @@ TEST(WgDumpParserTest, NoneMeansEmpty) {
   EXPECT_THAT(dump->peers[0].allowed_ips, IsEmpty());
 }
 
-TEST(WgDumpParserTest, InterfaceWithoutPeers) {
+TEST(WgDumpTest, InterfaceWithoutPeers) {
   absl::StatusOr<WgDump> dump = ParseWgDump("(none)\t(none)\t58966\toff\n");
   ASSERT_TRUE(dump.ok()) << dump.status();
   EXPECT_EQ(dump->interface.listen_port, 58966);
   EXPECT_THAT(dump->peers, IsEmpty());
 }
 
-TEST(WgDumpParserTest, CanonicalisesAllowedIps) {
+TEST(WgDumpTest, FreshInterface) {
+  absl::StatusOr<WgDump> dump = ParseWgDump("(none)\t(none)\t0\toff\n");
+  ASSERT_TRUE(dump.ok()) << dump.status();
+  EXPECT_EQ(dump->interface.public_key, "");
+  EXPECT_EQ(dump->interface.fwmark, 0u);
+  EXPECT_THAT(dump->peers, IsEmpty());
+}
+
+TEST(WgDumpTest, CanonicalisesAllowedIps) {
   absl::StatusOr<WgDump> dump = ParseWgDump(
       "(none)\t(none)\t0\toff\n"
       "KfYtEZG0kZlp95svkSHS8eLd5/x7WzRuTX3sw7KTclk=\t(none)\t(none)\t"
@@ -83,13 +127,17 @@ struct Malformed {
   const char* expected;
 };
 
-TEST(WgDumpParserTest, MalformedLinesNameLineAndField) {
+TEST(WgDumpTest, MalformedLinesNameLineAndField) {
   const std::string kKey = "KfYtEZG0kZlp95svkSHS8eLd5/x7WzRuTX3sw7KTclk=";
   const std::string kIface = "(none)\t(none)\t51820\toff\n";
   std::vector<Malformed> cases = {
       {"short\tline\n", "line 2: expected 8 tab-separated fields for a peer"},
+      {"@K\t(none)\t(none)\n",
+       "line 2: expected 8 tab-separated fields for a peer"},
       {"notakey\t(none)\t(none)\t(none)\t0\t0\t0\toff\n",
        "line 2: field public-key"},
+      {"(none)\t(none)\t(none)\t(none)\t0\t0\t0\toff\n",
+       "line 2: field public-key: missing"},
       {"@K\tbadpsk\t(none)\t(none)\t0\t0\t0\toff\n",
        "line 2: field preshared-key"},
       {"@K\t(none)\t(none)\t10.0.0.300/32\t0\t0\t0\toff\n",
@@ -98,12 +146,18 @@ TEST(WgDumpParserTest, MalformedLinesNameLineAndField) {
       {"@K\t(none)\t\t(none)\t0\t0\t0\toff\n", "line 2: field endpoint"},
       {"@K\t(none)\t(none)\t(none)\tyesterday\t0\t0\toff\n",
        "line 2: field latest-handshake: 'yesterday' is not a number"},
+      {"@K\t(none)\t(none)\t(none)\tsoon\t0\t0\toff\n",
+       "line 2: field latest-handshake: 'soon'"},
       {"@K\t(none)\t(none)\t(none)\t0\t-1\t0\toff\n",
        "line 2: field transfer-rx"},
       {"@K\t(none)\t(none)\t(none)\t0\t0\tlots\toff\n",
        "line 2: field transfer-tx"},
       {"@K\t(none)\t(none)\t(none)\t0\t0\t0\tsometimes\n",
        "line 2: field persistent-keepalive"},
+      {"@K\t(none)\t(none)\t(none)\t0\t0\t0\tx\n",
+       "line 2: field persistent-keepalive: 'x'"},
+      {"@K\t(none)\t(none)\t(none)\t0\t0\t0\t65536\n",
+       "line 2: field persistent-keepalive: out of range"},
   };
   for (const Malformed& c : cases) {
     std::string line = c.peer_line;
@@ -115,13 +169,20 @@ TEST(WgDumpParserTest, MalformedLinesNameLineAndField) {
   }
 }
 
-TEST(WgDumpParserTest, MalformedInterfaceLine) {
+TEST(WgDumpTest, MalformedInterfaceLine) {
   EXPECT_THAT(ParseWgDump("(none)\t(none)\tport\toff\n").status().message(),
-              HasSubstr("line 1: field listen-port"));
+              HasSubstr("line 1: field listen-port: 'port'"));
   EXPECT_THAT(ParseWgDump("(none)\t(none)\t70000\toff\n").status().message(),
               HasSubstr("line 1: field listen-port: out of range"));
   EXPECT_THAT(ParseWgDump("(none)\t(none)\t1\tmark\n").status().message(),
-              HasSubstr("line 1: field fwmark"));
+              HasSubstr("line 1: field fwmark: 'mark'"));
+  for (const char* mark : {"51820", "0x", "0x123456789", "0x-1", "0xg"}) {
+    EXPECT_THAT(ParseWgDump(absl::StrCat("(none)\t(none)\t1\t", mark, "\n"))
+                    .status()
+                    .message(),
+                HasSubstr("line 1: field fwmark"))
+        << mark;
+  }
   EXPECT_THAT(ParseWgDump("(none)\t(none)\t1\n").status().message(),
               HasSubstr("line 1: expected 4"));
   // The private key is never quoted, not even when it is malformed.
@@ -131,16 +192,17 @@ TEST(WgDumpParserTest, MalformedInterfaceLine) {
               ::testing::Not(HasSubstr("secret")));
 }
 
-TEST(WgDumpParserTest, EmptyOutputIsAnError) {
-  EXPECT_THAT(ParseWgDump("").status().message(), HasSubstr("empty output"));
+TEST(WgDumpTest, EmptyOutputIsAnError) {
+  EXPECT_THAT(ParseWgDump("").status().message(),
+              HasSubstr("line 1: empty output"));
   EXPECT_THAT(ParseWgDump("\n\n").status().message(),
               HasSubstr("empty output"));
 }
 
-TEST(WgDumpParserTest, ErrorsCountLinesIncludingEarlierPeers) {
+TEST(WgDumpTest, ErrorsCountLinesIncludingEarlierPeers) {
   std::string text = std::string(kDump) + "garbage\n";
   EXPECT_THAT(ParseWgDump(text).status().message(), HasSubstr("line 5:"));
 }
 
 }  // namespace
-}  // namespace trellis::gateway
+}  // namespace trellis::wireguard
