@@ -247,6 +247,9 @@ gateway_has "$key_a" || fail "A's peer never reached the gateway"
 gateway_has "$key_b" || fail "B's peer never reached the gateway"
 wait_for 30 pings "$ns_a" || fail "A cannot ping through the tunnel while compliant"
 wait_for 30 pings "$ns_b" || fail "B cannot ping through the tunnel while compliant"
+status="$(in_ns "$ns_a" "$agent_bin" status --state-dir "$work/a" --vpn-interface "$wg_a")"
+grep -q "VPN access:    full" <<<"$status" || fail "A's status lacks full VPN access: $status"
+grep -q "Interface:.* up" <<<"$status" || fail "A's status lacks the interface state: $status"
 echo "step 1: A and B compliant, both tunnels carry traffic"
 
 # --- 2. A's firewall rules flushed: A loses its peer; B keeps working.
@@ -256,6 +259,9 @@ record "A noncompliant" "$id_a" noncompliant "$removed"
 pings "$ns_a" && fail "A still pings after losing access"
 pings "$ns_b" || fail "B lost its tunnel when A became noncompliant"
 gateway_has "$key_b" || fail "B's peer was touched"
+wait_for 10 bash -c "ip netns exec $ns_a $agent_bin status --state-dir $work/a \
+  --vpn-interface $wg_a | grep -q 'VPN access:    none - noncompliant'" ||
+  fail "A's status does not say why access was removed"
 echo "step 2: A noncompliant and cut off, B untouched"
 
 # --- 3. A fixed: peer restored, ping works again.
