@@ -186,7 +186,10 @@ bool IsDnsName(absl::string_view name) {
       return false;
     }
     for (char c : label) {
-      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      // '_' is not valid in host names, but resolvers accept it and
+      // container service names use it, so a server reached by one works.
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
+          c != '_') {
         return false;
       }
     }

@@ -75,7 +75,8 @@ struct Endpoint {
 absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view host_port);
 // ParseEndpoint's verdict alone.
 absl::Status ValidateEndpoint(absl::string_view host_port);
-// A DNS name: labels of 1-63 letters, digits and '-', at most 253 bytes.
+// A DNS name: labels of 1-63 letters, digits, '-' and '_', at most 253
+// bytes.
 bool IsDnsName(absl::string_view name);
 
 }  // namespace trellis::net

@@ -60,6 +60,8 @@ TEST(IpAddressTest, ValidatesEndpoints) {
   EXPECT_FALSE(ValidateEndpoint("vpn.council.example:65536").ok());
   EXPECT_FALSE(ValidateEndpoint("2001:db8::1:51820").ok());
   EXPECT_FALSE(ValidateEndpoint("bad_host!:51820").ok());
+  // Container service names use '_'; resolvers accept it.
+  EXPECT_TRUE(ValidateEndpoint("trellis_server:8443").ok());
   EXPECT_FALSE(ValidateEndpoint(":51820").ok());
   EXPECT_FALSE(ValidateEndpoint("-bad.example:1").ok());
 }
@@ -148,7 +150,8 @@ TEST(IpAddressTest, DnsNamesAndAddresses) {
   EXPECT_TRUE(IsDnsName("corp.example."));
   EXPECT_FALSE(IsDnsName(""));
   EXPECT_FALSE(IsDnsName("corp..example"));
-  EXPECT_FALSE(IsDnsName("corp_example"));
+  EXPECT_TRUE(IsDnsName("corp_example"));  // resolvers take it
+  EXPECT_FALSE(IsDnsName("corp example"));
   EXPECT_FALSE(IsDnsName(std::string(64, 'a') + ".example"));
   EXPECT_TRUE(ValidateIpAddress("10.0.0.53").ok());
   EXPECT_TRUE(ValidateIpAddress("fd00::53").ok());
