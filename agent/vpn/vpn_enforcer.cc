@@ -23,7 +23,7 @@ void VpnEnforcer::OnAssignment(const v1::VpnAssignment& assignment) {
     // Unknown access values from a newer server: nothing to grant.
     assignment_->set_access(v1::VPN_ACCESS_NONE);
   }
-  Evaluate(/*refresh_trust=*/true);
+  Evaluate(/*refresh_trust=*/true, /*skip_if_in_place=*/false);
 }
 
 void VpnEnforcer::OnCheckInFailed() {
@@ -41,7 +41,16 @@ bool VpnEnforcer::WantsWatchdog() const {
 
 void VpnEnforcer::Watchdog() {
   if (!WantsWatchdog()) return;
-  Evaluate(/*refresh_trust=*/false);
+  Evaluate(/*refresh_trust=*/false, /*skip_if_in_place=*/true);
+}
+
+bool VpnEnforcer::InPlace(const TunnelPlan& next) {
+  // Between check-ins the plan rarely changes. When it has not and the last
+  // apply worked, one look at the link says whether anything needs redoing,
+  // instead of re-reading the whole tunnel every few seconds.
+  if (!applied_ || !error_.empty() || next != plan_) return false;
+  TunnelObservation seen = controller_->Observe();
+  return seen.known && seen.present == next.up && (!next.up || seen.up);
 }
 
 void VpnEnforcer::UpdateTrust(bool force) {
@@ -75,13 +84,14 @@ void VpnEnforcer::UpdateTrust(bool force) {
   trust_checked_at_ = now;
 }
 
-void VpnEnforcer::Evaluate(bool refresh_trust) {
+void VpnEnforcer::Evaluate(bool refresh_trust, bool skip_if_in_place) {
   UpdateTrust(refresh_trust);
   TunnelPlan next = PlanTunnel(*assignment_, trust_);
   if (next.refused && next != plan_) {
     // Names the bad field; the tunnel stays down.
     LogError("vpn: ", next.reason);
   }
+  if (skip_if_in_place && InPlace(next)) return;
   Apply(next);
 }
 

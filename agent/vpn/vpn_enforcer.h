@@ -73,7 +73,9 @@ class VpnEnforcer {
   const std::string& error() const { return error_; }
 
  private:
-  void Evaluate(bool refresh_trust);
+  void Evaluate(bool refresh_trust, bool skip_if_in_place);
+  // True when `next` is what was last applied and the link still matches.
+  bool InPlace(const TunnelPlan& next);
   void Apply(const TunnelPlan& next);
   void UpdateTrust(bool force);
 

@@ -153,19 +153,12 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
           }
           d.compliant = server_verdict->compliant();
           d.evaluated_bundle_version = server_verdict->bundle_version();
-          auto exceptions = w.ListExceptions(device_id, now);
-          if (!exceptions.ok()) return exceptions.status();
-          ApplyExceptions(*exceptions, now, out);
-          ComplianceDecision decision = DecideCompliance(*out, now);
-          absl::Status moved =
-              MoveCompliance(w, d, decision.state, decision.grace_deadline,
-                             decision.cause, now);
-          if (!moved.ok()) return moved;
-          d.vpn_enforcement = decision.enforcement;
-          response->set_compliance_state(decision.state);
-          if (decision.grace_deadline) {
+          auto decision = DecideAndMove(w, d, out, "", now);
+          if (!decision.ok()) return decision.status();
+          response->set_compliance_state(decision->state);
+          if (decision->grace_deadline) {
             *response->mutable_grace_deadline() =
-                ToProtoTime(*decision.grace_deadline);
+                ToProtoTime(*decision->grace_deadline);
           }
         }
         if (!wireguard_key.empty() && wireguard_key != d.wireguard_public_key) {
@@ -177,12 +170,9 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
           }
           d.wireguard_public_key = wireguard_key;
         }
-        absl::Status s = w.UpdateDevice(d);
-        if (!s.ok()) return s;
-        if (d.wireguard_public_key.empty()) return absl::OkStatus();
-        auto vpn = peers_->Sync(w, d, now);
+        auto vpn = SaveDeviceAndPeer(w, d, peers_, now);
         if (!vpn.ok()) return vpn.status();
-        *response->mutable_vpn() = *std::move(vpn);
+        if (*vpn) *response->mutable_vpn() = **std::move(vpn);
         return absl::OkStatus();
       },
       ReplyAfterCommit(response, std::move(done)));

@@ -1,10 +1,7 @@
 #include "server/compliance/compliance_redecider.h"
 
-#include "absl/strings/str_cat.h"
 #include "common/util/proto_time.h"
-#include "server/compliance/compliance_decision.h"
 #include "server/compliance/compliance_transition.h"
-#include "server/compliance/exception_admin.h"
 
 namespace trellis::server {
 namespace {
@@ -36,37 +33,31 @@ v1::Verdict StoredVerdict(const std::vector<CheckStateRecord>& states,
 
 }  // namespace
 
-absl::Status ComplianceRedecider::Redecide(StoreWriter& w,
-                                           const std::string& device_id,
-                                           const std::string& why,
-                                           absl::Time now) const {
+absl::StatusOr<bool> ComplianceRedecider::Redecide(StoreWriter& w,
+                                                   const std::string& device_id,
+                                                   const std::string& why,
+                                                   absl::Time now) const {
   std::shared_ptr<const v1::PolicyBundle> bundle = bundle_();
-  if (bundle == nullptr) return absl::OkStatus();
+  if (bundle == nullptr) return false;
   auto device = w.GetDevice(device_id);
   if (!device.ok()) return device.status();
-  if (!device->has_value()) return absl::OkStatus();
+  if (!device->has_value()) return false;
   DeviceRecord d = **device;
   if (d.state != v1::DEVICE_STATE_ACTIVE ||
       d.compliance_state == v1::COMPLIANCE_STATE_UNSPECIFIED ||
       d.compliance_state == v1::COMPLIANCE_STATE_STALE) {
     // Stale stays stale until the device reports again.
-    return absl::OkStatus();
+    return false;
   }
   auto states = w.GetCheckStates(device_id);
   if (!states.ok()) return states.status();
-  auto exceptions = w.ListExceptions(device_id, now);
-  if (!exceptions.ok()) return exceptions.status();
+  const v1::ComplianceState before = d.compliance_state;
   v1::Verdict verdict = StoredVerdict(*states, *bundle);
-  ApplyExceptions(*exceptions, now, &verdict);
-  ComplianceDecision decision = DecideCompliance(verdict, now);
-  absl::Status s =
-      MoveCompliance(w, d, decision.state, decision.grace_deadline,
-                     absl::StrCat(decision.cause, " (", why, ")"), now);
+  auto decision = DecideAndMove(w, d, &verdict, why, now);
+  if (!decision.ok()) return decision.status();
+  absl::Status s = SaveDeviceAndPeer(w, d, peers_, now).status();
   if (!s.ok()) return s;
-  d.vpn_enforcement = decision.enforcement;
-  s = w.UpdateDevice(d);
-  if (!s.ok() || peers_ == nullptr || d.wireguard_public_key.empty()) return s;
-  return peers_->Sync(w, d, now).status();
+  return d.compliance_state != before;
 }
 
 }  // namespace trellis::server

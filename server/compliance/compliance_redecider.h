@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "server/store/store.h"
 #include "server/vpn/peer_sync.h"
 
@@ -20,10 +20,12 @@ class ComplianceRedecider {
   ComplianceRedecider(PeerSync::BundleSource bundle, const PeerSync* peers)
       : bundle_(std::move(bundle)), peers_(peers) {}
 
-  // No-op for a device that is not active, not evaluated yet, or when no
-  // bundle is published. `why` is added to the transition's cause.
-  absl::Status Redecide(StoreWriter& writer, const std::string& device_id,
-                        const std::string& why, absl::Time now) const;
+  // No-op for a device that is not active, not evaluated yet or stale, or
+  // when no bundle is published. `why` is added to the transition's cause.
+  // True when the compliance state changed.
+  absl::StatusOr<bool> Redecide(StoreWriter& writer,
+                                const std::string& device_id,
+                                const std::string& why, absl::Time now) const;
 
  private:
   PeerSync::BundleSource bundle_;

@@ -38,10 +38,7 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
             absl::StrCat("grace period ended at ", Rfc3339(*d.grace_deadline)),
             now);
       }
-      if (st.ok()) st = w.UpdateDevice(d);
-      if (st.ok() && peers_ != nullptr && !d.wireguard_public_key.empty()) {
-        st = peers_->Sync(w, d, now).status();
-      }
+      if (st.ok()) st = SaveDeviceAndPeer(w, d, peers_, now).status();
       if (!st.ok()) return st;
       ++moved;
     }
@@ -50,10 +47,9 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
           w.ListDevicesWithExceptionsEnding(exceptions_checked_through_, now);
       if (!ended.ok()) return ended.status();
       for (const std::string& id : *ended) {
-        absl::Status st =
-            redecider_->Redecide(w, id, "an exception ended", now);
-        if (!st.ok()) return st;
-        ++moved;
+        auto changed = redecider_->Redecide(w, id, "an exception ended", now);
+        if (!changed.ok()) return changed.status();
+        moved += *changed;
       }
     }
     // The gateway change log keeps its newest entries; a gateway further

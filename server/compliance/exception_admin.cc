@@ -98,10 +98,12 @@ void ExceptionAdmin::Add(
         absl::Status st = w.AppendAudit(a).status();
         if (!st.ok()) return st;
         if (redecider_ != nullptr) {
-          st = redecider_->Redecide(
-              w, e.device_id,
-              absl::StrCat("exception ", e.exception_id, " granted by ", actor),
-              now);
+          st = redecider_
+                   ->Redecide(w, e.device_id,
+                              absl::StrCat("exception ", e.exception_id,
+                                           " granted by ", actor),
+                              now)
+                   .status();
           if (!st.ok()) return st;
         }
         *response->mutable_exception() = ToProto(e, now);
@@ -158,9 +160,11 @@ void ExceptionAdmin::Remove(
                              .Build();
         st = w.AppendAudit(a).status();
         if (!st.ok() || redecider_ == nullptr) return st;
-        return redecider_->Redecide(
-            w, (*e)->device_id,
-            absl::StrCat("exception ", id, " removed by ", actor), now);
+        return redecider_
+            ->Redecide(w, (*e)->device_id,
+                       absl::StrCat("exception ", id, " removed by ", actor),
+                       now)
+            .status();
       },
       ReplyAfterCommit(response, std::move(done)));
 }

@@ -217,9 +217,7 @@ void DeviceAdmin::End(const std::string& actor, const std::string& device_id,
                                         actor, ": ", reason),
                            now);
         if (!s.ok()) return s;
-        s = w.UpdateDevice(d);
-        if (!s.ok()) return s;
-        s = peers_->Sync(w, d, now).status();
+        s = SaveDeviceAndPeer(w, d, peers_, now).status();
         if (!s.ok()) return s;
         AuditRecord a;
         a.time = now;

@@ -103,6 +103,19 @@ absl::StatusOr<v1::VpnAssignment> PeerSync::Sync(StoreWriter& w,
   return assignment;
 }
 
+absl::StatusOr<std::optional<v1::VpnAssignment>> SaveDeviceAndPeer(
+    StoreWriter& w, const DeviceRecord& d, const PeerSync* peers,
+    absl::Time now) {
+  absl::Status s = w.UpdateDevice(d);
+  if (!s.ok()) return s;
+  if (peers == nullptr || d.wireguard_public_key.empty()) {
+    return std::optional<v1::VpnAssignment>();
+  }
+  auto a = peers->Sync(w, d, now);
+  if (!a.ok()) return a.status();
+  return std::optional<v1::VpnAssignment>(*std::move(a));
+}
+
 absl::StatusOr<int> PeerSync::SyncAll(StoreWriter& w, absl::Time now) const {
   absl::StatusOr<PeerFeedBounds> before = w.GetPeerFeedBounds();
   if (!before.ok()) return before.status();

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "server/policy/policy_registry.h"
@@ -44,6 +45,13 @@ class PeerSync {
   const TunnelAddressPool* pool_;
   BundleSource bundle_;
 };
+
+// Writes the device row, then, when `peers` is set and the device has sent
+// a WireGuard key, brings its address and gateway peer in line (a device
+// without a key never had either). Returns the agent's assignment then.
+absl::StatusOr<std::optional<v1::VpnAssignment>> SaveDeviceAndPeer(
+    StoreWriter& writer, const DeviceRecord& device, const PeerSync* peers,
+    absl::Time now);
 
 }  // namespace trellis::server
 

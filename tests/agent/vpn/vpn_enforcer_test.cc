@@ -70,6 +70,20 @@ TEST_F(VpnEnforcerTest, WatchdogReappliesSoADeletedInterfaceComesBack) {
   EXPECT_EQ(LoadVpnStatus(state_)->updated_at, clock_.Now() - absl::Seconds(5));
 }
 
+TEST_F(VpnEnforcerTest, WatchdogOnlyLooksWhenTheTunnelIsInPlace) {
+  enforcer_.OnAssignment(FullAssignment());
+  controller_.observation.present = true;
+  controller_.observation.up = true;
+  clock_.Advance(absl::Seconds(5));
+  enforcer_.Watchdog();
+  enforcer_.Watchdog();
+  EXPECT_THAT(controller_.applied, SizeIs(1));
+  // The link went down behind the agent's back: re-applied.
+  controller_.observation.up = false;
+  enforcer_.Watchdog();
+  EXPECT_THAT(controller_.applied, SizeIs(2));
+}
+
 TEST_F(VpnEnforcerTest, UntrustedOnlyFollowsTheNetwork) {
   system_.files["/etc/resolv.conf"] = "search office.corp.example\n";
   enforcer_.OnAssignment(UntrustedOnly());

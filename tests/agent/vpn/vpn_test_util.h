@@ -59,7 +59,9 @@ class RecordingController : public TunnelController {
     if (!next_error.ok()) return next_error;
     return next_result;
   }
-  TunnelObservation Observe() override { return {}; }
+  // What Observe() reports; by default nothing is there.
+  TunnelObservation observation;
+  TunnelObservation Observe() override { return observation; }
   std::string Describe() const override { return "interface test0"; }
 };
 
