@@ -26,8 +26,12 @@ done
 if [ "$skip_setup" -eq 0 ]; then
   "$root/installers/debian/install-deps.sh"
   echo "== building (first build takes several minutes)"
-  "$root/installers/build.sh" "$build" -DTRELLIS_BUILD_TESTS=OFF
+  # Only the binaries the quick start runs; the build directory stays
+  # configured for the test suite, so installers/test.sh can share it.
+  TRELLIS_BUILD_TARGETS="trellis-server trellis-agent trellisctl" \
+    "$root/installers/build.sh" "$build"
 fi
+[ "${TRELLIS_CONFIGURE_ONLY:-0}" = 1 ] && exit 0
 server_bin="$build/server/trellis-server"
 agent_bin="$build/agent/trellis-agent"
 ctl_bin="$build/tools/trellisctl/trellisctl"
