@@ -5,47 +5,33 @@
 //                     [--no-vpn] [--vpn-interface trellis0]
 //   trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]
 //   trellis-agent check [--json] [--state-dir DIR]
-//   trellis-agent show-data [--json] [--state-dir DIR]
+//   trellis-agent show-data [--json] [--state-dir DIR] [--ownership O]
+//   trellis-agent --version | --help
+// (flags per command: agent/cli/command_line.cc)
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <random>
 
 #include "absl/synchronization/notification.h"
-#include "agent/checkin/checkin_client.h"
 #include "agent/checkin/run_loop.h"
-#include "agent/cli/checklist.h"
-#include "agent/cli/show_data.h"
+#include "agent/cli/command_line.h"
+#include "agent/cli/device_commands.h"
+#include "agent/cli/status_file.h"
 #include "agent/cli/status_report.h"
 #include "agent/enroll/device_enrollment.h"
-#include "agent/policy/bundle_sync.h"
 #include "agent/vpn/linux/linux_tunnel_controller.h"
 #include "agent/vpn/platform_tunnel.h"
 #include "agent/vpn/tls_beacon_prober.h"
 #include "agent/vpn/vpn_enforcer.h"
 #include "agent/vpn/wireguard_identity.h"
-#include "common/policy/evaluator.h"
 #include "common/util/args.h"
 #include "common/util/logging.h"
+#include "common/util/terminal_text.h"
 
 namespace trellis::agent {
 namespace {
-
-constexpr char kUsage[] =
-    "usage:\n"
-    "  trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]\n"
-    "                       [--no-vpn]\n"
-    "  trellis-agent run [--once] [--state-dir DIR] [--interval 5m]\n"
-    "                    [--max-backoff 5m] [--log-level info]\n"
-    "                    [--no-vpn] [--vpn-interface trellis0]\n"
-    "      --no-vpn: send no WireGuard key and leave any tunnel alone\n"
-    "      --vpn-interface: the WireGuard interface the agent manages (Linux;\n"
-    "      at most 15 characters, unique per machine)\n"
-    "  trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]\n"
-    "  trellis-agent check [--json] [--state-dir DIR]\n"
-    "      evaluate this device against the held policy bundle; exit 0 only\n"
-    "      when it meets policy\n"
-    "  trellis-agent show-data [--json] [--state-dir DIR]\n"
-    "      exactly what this device sends, grouped by privacy class\n";
 
 absl::Notification* stop_requested = nullptr;
 
@@ -58,19 +44,14 @@ extern "C" void OnSignal(int) {
 }
 
 int Fail(const absl::Status& status) {
-  std::cerr << "trellis-agent: " << status.message() << "\n";
+  // Errors can quote the server or the device.
+  std::cerr << "trellis-agent: " << TerminalSafe(status.message()) << "\n";
   return 1;
-}
-
-// For `check`, whose exit code 1 means "not compliant".
-int Fail2(const absl::Status& status) {
-  Fail(status);
-  return 2;
 }
 
 int Enroll(const ParsedArgs& args) {
   if (!args.Has("token")) {
-    std::cerr << kUsage;
+    std::cerr << "trellis-agent: enroll needs --token\n" << kAgentUsage;
     return 2;
   }
   AgentState state(args.Get("state-dir", DefaultStateDir()));
@@ -80,13 +61,19 @@ int Enroll(const ParsedArgs& args) {
   auto probe = DeviceProbe::Real();
   auto response = EnrollDevice(state, options, *probe);
   if (!response.ok()) return Fail(response.status());
-  std::cout << "Enrolled as device " << response->device_id() << " (group "
-            << response->group() << ")\n";
+  std::cout << "Enrolled as device " << TerminalSafe(response->device_id())
+            << " (group " << TerminalSafe(response->group()) << ")\n";
   if (response->flagged_possible_clone()) {
     std::cout << "Note: another device with this hardware serial is already "
                  "enrolled; IT will review it.\n";
   }
   std::cout << "State: " << state.dir() << "\n";
+  // So the employee can run `status` without root before the first
+  // check-in.
+  if (absl::Status written = WriteStatusFile(state, absl::Now());
+      !written.ok()) {
+    LogWarning("agent: ", written.message());
+  }
   if (!args.Has("no-vpn")) {
     // Made now so the first check-in already carries it; a failure here is
     // retried at check-in.
@@ -171,77 +158,76 @@ int Run(const ParsedArgs& args) {
   return 0;
 }
 
+// status, check and show-data read what this user may (see status_file.h).
+AgentState StateForReading(const ParsedArgs& args) {
+  return AgentState(StateDirForReading(args.Get("state-dir"), ::geteuid() == 0,
+                                       DefaultStateDir()));
+}
+
+int Print(const CommandOutput& output) {
+  std::cout << output.out;
+  std::cerr << output.err;
+  return output.exit_code;
+}
+
 int ShowData(const ParsedArgs& args) {
-  AgentState state(args.Get("state-dir", DefaultStateDir()));
-  auto record = state.LoadRecord();
-  if (!record.ok()) return Fail(record.status());
+  ShowDataOptions options;
+  options.ownership = args.Get("ownership");
+  options.json = args.Has("json");
+  options.as_normal_user = ::geteuid() != 0;
   auto probe = DeviceProbe::Real();
-  auto report = CollectForCheckIn(state, *probe);
-  if (!report.ok()) return Fail(report.status());
-  std::cout << (args.Has("json") ? ShowDataJson(*report)
-                                 : RenderShowData(*report, record->ownership));
-  return 0;
+  return Print(
+      RunShowData(StateForReading(args), *probe, options, RealFileReader()));
 }
 
 int Check(const ParsedArgs& args) {
-  AgentState state(args.Get("state-dir", DefaultStateDir()));
-  auto record = state.LoadRecord();
-  if (!record.ok()) return Fail2(record.status());
-  auto bundle = LoadHeldBundle(state);
-  if (!bundle.ok()) return Fail2(bundle.status());
-  if (!*bundle) {
-    std::cerr << "trellis-agent: no policy bundle yet; run "
-                 "'trellis-agent run --once' to fetch one\n";
-    return 2;
-  }
-  auto evaluator = policy::Evaluator::Compile(**bundle);
-  if (!evaluator.ok()) return Fail2(evaluator.status());
   auto probe = DeviceProbe::Real();
-  auto report = CollectForCheckIn(state, *probe);
-  if (!report.ok()) return Fail2(report.status());
-  v1::Verdict verdict =
-      (*evaluator)
-          ->Evaluate({probe->platform(), OwnershipFromText(record->ownership),
-                      record->group},
-                     *report);
-  std::cout << (args.Has("json") ? ChecklistJson(verdict)
-                                 : RenderChecklist(verdict));
-  return verdict.compliant() ? 0 : 1;
+  return Print(RunCheck(StateForReading(args), *probe, args.Has("json"),
+                        absl::Now(), RealFileReader()));
+}
+
+int Status(const ParsedArgs& args) {
+  AgentState state = StateForReading(args);
+  RealCommandRunner runner;
+  PlatformTunnelConfig config;
+  config.state = &state;
+  config.runner = &runner;
+  config.interface_name = VpnInterface(args);
+  auto tunnel = MakePlatformTunnelController(config);
+  DeviceView view = LoadDeviceView(state, RealFileReader());
+  std::cout << StatusReport(view, state, absl::Now(), args.Has("json"),
+                            tunnel.get());
+  return StatusExitCode(view);
 }
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> argv_list(argv + 1, argv + argc);
-  if (argv_list.empty() || argv_list[0] == "--help" || argv_list[0] == "help") {
-    std::cout << kUsage;
-    return argv_list.empty() ? 2 : 0;
+  CommandLine line =
+      ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+  switch (line.action) {
+    case CommandLine::Action::kHelp:
+      std::cout << kAgentUsage;
+      return 0;
+    case CommandLine::Action::kVersion:
+      std::cout << AgentVersionLine();
+      return 0;
+    case CommandLine::Action::kError:
+      std::cerr << "trellis-agent: " << line.error
+                << "\nrun 'trellis-agent --help' for usage\n";
+      return 2;
+    case CommandLine::Action::kCommand:
+      break;
   }
-  std::string command = argv_list[0];
-  auto args = ParseArgs({argv_list.begin() + 1, argv_list.end()},
-                        {{"token", "state-dir", "server", "interval",
-                          "max-backoff", "log-level", "vpn-interface"},
-                         {"once", "json", "no-vpn"}});
-  if (!args.ok()) return Fail(args.status());
-  if (args->Has("log-level")) {
-    absl::Status level = SetLogLevelFlag(args->Get("log-level"));
+  const ParsedArgs& args = line.args;
+  if (args.Has("log-level")) {
+    absl::Status level = SetLogLevelFlag(args.Get("log-level"));
     if (!level.ok()) return Fail(level);
   }
-  if (command == "enroll") return Enroll(*args);
-  if (command == "run") return Run(*args);
-  if (command == "check") return Check(*args);
-  if (command == "show-data") return ShowData(*args);
-  if (command == "status") {
-    AgentState state(args->Get("state-dir", DefaultStateDir()));
-    RealCommandRunner runner;
-    PlatformTunnelConfig config;
-    config.state = &state;
-    config.runner = &runner;
-    config.interface_name = VpnInterface(*args);
-    auto tunnel = MakePlatformTunnelController(config);
-    std::cout << StatusReport(state, absl::Now(), args->Has("json"),
-                              tunnel.get());
-    return state.IsEnrolled() ? 0 : 3;
-  }
-  std::cerr << "unknown command '" << command << "'\n" << kUsage;
+  if (line.command == "enroll") return Enroll(args);
+  if (line.command == "run") return Run(args);
+  if (line.command == "check") return Check(args);
+  if (line.command == "show-data") return ShowData(args);
+  if (line.command == "status") return Status(args);
+  std::cerr << "trellis-agent: unhandled command '" << line.command << "'\n";
   return 2;
 }
 

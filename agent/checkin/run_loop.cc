@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agent/checkin/checkin_client.h"
+#include "agent/cli/status_file.h"
 #include "agent/renewal/certificate_renewal.h"
 #include "common/util/logging.h"
 
@@ -68,6 +69,9 @@ absl::Status RunLoop::Run(const RunOptions& options) {
   for (int attempt = 1;; ++attempt) {
     int server_interval = 0;
     absl::Status s = Attempt(options, &server_interval);
+    // What a normal user's `trellis-agent status` shows.
+    absl::Status published = WriteStatusFile(state_, probe_->clock()->Now());
+    if (!published.ok()) LogWarning("agent: ", published.message());
     if (options.once) return s;
     if (!s.ok() && IsFatalForDevice(s)) {
       LogError("agent: stopping: ", s.message());

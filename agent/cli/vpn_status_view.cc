@@ -2,9 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/vpn/tunnel_plan.h"
-#include "agent/vpn/vpn_status_file.h"
-#include "common/util/files.h"
-#include "trellis/v1/device_service.pb.h"
+#include "common/util/terminal_text.h"
 
 namespace trellis::agent {
 namespace {
@@ -15,12 +13,11 @@ std::string When(absl::Time t) {
 
 }  // namespace
 
-VpnView LoadVpnView(const AgentState& state, TunnelController* tunnel) {
+VpnView VpnViewFrom(const v1::CheckInResponse* last,
+                    const VpnStatusRecord* record) {
   VpnView view;
-  auto bytes = ReadFile(state.LastCheckInPath());
-  v1::CheckInResponse last;
-  if (bytes.ok() && last.ParseFromString(*bytes) && last.has_vpn()) {
-    const v1::VpnAssignment& vpn = last.vpn();
+  if (last != nullptr && last->has_vpn()) {
+    const v1::VpnAssignment& vpn = last->vpn();
     view.assigned = true;
     view.access = AccessName(vpn.access());
     view.reason = vpn.reason();
@@ -32,8 +29,7 @@ VpnView LoadVpnView(const AgentState& state, TunnelController* tunnel) {
                        ModeName(p.mode()), ")");
     }
   }
-  auto record = LoadVpnStatus(state);
-  if (record.ok()) {
+  if (record != nullptr) {
     view.tunnel = record->tunnel;
     view.plan_reason = record->reason;
     view.trusted_network = record->trusted_network;
@@ -41,23 +37,25 @@ VpnView LoadVpnView(const AgentState& state, TunnelController* tunnel) {
     view.problem = record->error;
     view.notes = record->notes;
   }
-  if (tunnel != nullptr) {
-    TunnelObservation seen = tunnel->Observe();
-    if (!seen.known) {
-      view.interface = absl::StrCat("unknown: ", seen.detail);
-    } else {
-      view.interface = !seen.present ? "absent" : seen.up ? "up" : "down";
-      view.interface = absl::StrCat(tunnel->Describe(), " ", view.interface);
-      if (!seen.detail.empty())
-        absl::StrAppend(&view.interface, " (", seen.detail, ")");
-    }
-    view.peer_endpoint = seen.peer_endpoint;
-    if (seen.latest_handshake)
-      view.last_handshake = When(*seen.latest_handshake);
-    else if (seen.present && seen.known)
-      view.last_handshake = "never";
-  }
   return view;
+}
+
+void ObserveTunnel(TunnelController* tunnel, VpnView& view) {
+  if (tunnel == nullptr) return;
+  TunnelObservation seen = tunnel->Observe();
+  if (!seen.known) {
+    view.interface = absl::StrCat("unknown: ", seen.detail);
+  } else {
+    view.interface = !seen.present ? "absent" : seen.up ? "up" : "down";
+    view.interface = absl::StrCat(tunnel->Describe(), " ", view.interface);
+    if (!seen.detail.empty())
+      absl::StrAppend(&view.interface, " (", seen.detail, ")");
+  }
+  view.peer_endpoint = seen.peer_endpoint;
+  if (seen.latest_handshake)
+    view.last_handshake = When(*seen.latest_handshake);
+  else if (seen.present && seen.known)
+    view.last_handshake = "never";
 }
 
 std::string RenderVpnView(const VpnView& view) {
@@ -65,41 +63,43 @@ std::string RenderVpnView(const VpnView& view) {
     return "VPN:           not in use (the last check-in carried no VPN "
            "assignment)\n";
   }
-  std::string out = absl::StrCat(
-      "VPN access:    ", view.access,
-      view.reason.empty() ? "" : absl::StrCat(" - ", view.reason), "\n");
+  // Every value here came from the server, the device or a tool's output.
+  auto line = [](const char* label, const std::string& value,
+                 const std::string& extra = "") {
+    return absl::StrCat(label, TerminalSafe(value), TerminalSafe(extra), "\n");
+  };
+  std::string out = line("VPN access:    ", view.access,
+                         view.reason.empty() ? "" : " - " + view.reason);
   if (!view.tunnel_address.empty()) {
-    absl::StrAppend(&out, "Tunnel addr:   ", view.tunnel_address, "\n");
+    absl::StrAppend(&out, line("Tunnel addr:   ", view.tunnel_address));
   }
   if (!view.profile.empty()) {
-    absl::StrAppend(&out, "VPN profile:   ", view.profile, "\n");
+    absl::StrAppend(&out, line("VPN profile:   ", view.profile));
   }
   if (!view.tunnel.empty()) {
-    absl::StrAppend(&out, "Tunnel:        ", view.tunnel, " - ",
-                    view.plan_reason, "\n");
+    absl::StrAppend(
+        &out, line("Tunnel:        ", view.tunnel, " - " + view.plan_reason));
   }
   if (!view.interface.empty()) {
-    absl::StrAppend(&out, "Interface:     ", view.interface, "\n");
+    absl::StrAppend(&out, line("Interface:     ", view.interface));
   }
   if (!view.last_handshake.empty()) {
-    absl::StrAppend(&out, "Handshake:     ", view.last_handshake,
-                    view.peer_endpoint.empty()
-                        ? ""
-                        : absl::StrCat(" with ", view.peer_endpoint),
-                    "\n");
+    absl::StrAppend(
+        &out,
+        line("Handshake:     ", view.last_handshake,
+             view.peer_endpoint.empty() ? "" : " with " + view.peer_endpoint));
   }
   if (!view.trusted_network.empty()) {
-    absl::StrAppend(&out, "Trusted net:   ", view.trusted_network,
-                    view.trusted_detail.empty()
-                        ? ""
-                        : absl::StrCat(" (", view.trusted_detail, ")"),
-                    "\n");
+    absl::StrAppend(&out, line("Trusted net:   ", view.trusted_network,
+                               view.trusted_detail.empty()
+                                   ? ""
+                                   : " (" + view.trusted_detail + ")"));
   }
   if (!view.problem.empty()) {
-    absl::StrAppend(&out, "VPN problem:   ", view.problem, "\n");
+    absl::StrAppend(&out, line("VPN problem:   ", view.problem));
   }
   if (!view.notes.empty()) {
-    absl::StrAppend(&out, "VPN notes:     ", view.notes, "\n");
+    absl::StrAppend(&out, line("VPN notes:     ", view.notes));
   }
   return out;
 }

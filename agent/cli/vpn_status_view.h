@@ -6,9 +6,10 @@
 
 #include <string>
 
-#include "agent/state/agent_state.h"
 #include "agent/vpn/tunnel_controller.h"
+#include "agent/vpn/vpn_status_file.h"
 #include "common/util/json.h"
+#include "trellis/v1/device_service.pb.h"
 
 namespace trellis::agent {
 
@@ -31,8 +32,13 @@ struct VpnView {
   std::string notes;
 };
 
-// `tunnel` (may be null) is observed for the live interface state.
-VpnView LoadVpnView(const AgentState& state, TunnelController* tunnel);
+// What the server assigned at the last check-in (`last`, may be null) and
+// what the agent did with it (`record`, may be null); no live state.
+VpnView VpnViewFrom(const v1::CheckInResponse* last,
+                    const VpnStatusRecord* record);
+
+// Adds the interface's live state as `tunnel` (may be null) sees it now.
+void ObserveTunnel(TunnelController* tunnel, VpnView& view);
 
 std::string RenderVpnView(const VpnView& view);
 void AddVpnJson(const VpnView& view, JsonObject& out);

