@@ -8,12 +8,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/net/ip_address.h"
 #include "common/util/args.h"
 #include "common/util/files.h"
 #include "common/util/logging.h"
 #include "server/operators/operator_provisioning.h"
+#include "server/server_flags.h"
 #include "server/store/sqlite_store.h"
 #include "server/trellis_server.h"
 
@@ -26,51 +27,92 @@ constexpr char kUsage[] =
     "      [--advertise HOST:PORT] [--tls-dns a,b] [--tls-ip 1.2.3.4,...]\n"
     "      [--device-cert-lifetime 24h] [--checkin-interval 5m]\n"
     "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
-    "      [--log-level info]\n"
+    "      [--vpn-pool 10.200.0.0/16] [--log-level info]\n"
     "  trellis-server operator create --state-dir DIR --name NAME\n"
-    "      --role admin|helpdesk|auditor|gateway [--out FILE] [--server "
-    "HOST:PORT]\n"
-    "      [--lifetime 90d]\n";
+    "      --role admin|helpdesk|auditor|gateway [--out FILE]\n"
+    "      [--server HOST:PORT] [--lifetime 90d]\n"
+    "  trellis-server --version\n"
+    "\n"
+    "ranges: --listen port 0-65535 (0 picks a free port); --advertise port\n"
+    "  1-65535, required when --listen is 0.0.0.0 or [::];\n"
+    "  --device-cert-lifetime 10m-365d; --checkin-interval 1s-24h;\n"
+    "  --validity-window 2s-30d and longer than --checkin-interval;\n"
+    "  --enroll-failure-limit 1-1000000; --lifetime 1h-3650d.\n"
+    "exit codes: 0 ok, 1 failed (e.g. cannot listen, unreadable state),\n"
+    "  2 bad command line.\n";
+
+// Exit codes: 0 success, 1 the work failed (could not start, state
+// unreadable), 2 the command line is wrong (unknown flag, bad or
+// out-of-range value).
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
 
 int Fail(const absl::Status& status) {
   std::cerr << "trellis-server: " << status.message() << "\n";
-  return 1;
+  return kExitFailure;
 }
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    out.emplace_back(absl::StripAsciiWhitespace(part));
+int UsageError(const absl::Status& status) {
+  std::cerr << "trellis-server: " << status.message()
+            << "\n(trellis-server --help shows the usage)\n";
+  return kExitUsage;
+}
+
+// The address `serve` recorded, checked so a damaged file is named rather
+// than passed on into the credentials.
+absl::StatusOr<std::string> RecordedServerAddress(
+    const std::string& state_dir) {
+  std::string path = absl::StrCat(state_dir, "/server.address");
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    return absl::FailedPreconditionError(
+        "no --server given and the server has not recorded its address "
+        "yet; start trellis-server first or pass --server HOST:PORT");
   }
-  return out;
+  std::string address(absl::StripAsciiWhitespace(*text));
+  absl::Status valid = net::ValidateEndpoint(address);
+  if (!valid.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        path, " is damaged: ", valid.message(),
+        "; restart trellis-server to rewrite it or pass --server HOST:PORT"));
+  }
+  return address;
 }
 
 int OperatorCreate(const std::vector<std::string>& argv) {
   auto args = ParseArgs(
       argv, {{"state-dir", "name", "role", "out", "server", "lifetime"}, {}});
-  if (!args.ok()) return Fail(args.status());
+  if (!args.ok()) return UsageError(args.status());
+  if (!args->positional.empty()) {
+    return UsageError(absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", args->positional[0], "'")));
+  }
   std::string state_dir = args->Get("state-dir");
   if (state_dir.empty() || !args->Has("name") || !args->Has("role")) {
-    std::cerr << kUsage;
-    return 2;
+    return UsageError(absl::InvalidArgumentError(
+        "operator create needs --state-dir, --name and --role"));
   }
   OperatorRequest request;
   request.name = args->Get("name");
   request.role = args->Get("role");
+  if (args->Has("lifetime")) {
+    auto lifetime =
+        ParseDurationFlag("lifetime", args->Get("lifetime"),
+                          kMinOperatorLifetime, kMaxOperatorLifetime);
+    if (!lifetime.ok()) return UsageError(lifetime.status());
+    request.lifetime = *lifetime;
+  }
   request.server_address = args->Get("server");
   if (request.server_address.empty()) {
-    auto address = ReadFile(absl::StrCat(state_dir, "/server.address"));
-    if (!address.ok()) {
-      return Fail(absl::FailedPreconditionError(
-          "no --server given and the server has not recorded its address "
-          "yet; start trellis-server first or pass --server HOST:PORT"));
+    auto address = RecordedServerAddress(state_dir);
+    if (!address.ok()) return Fail(address.status());
+    request.server_address = *std::move(address);
+  } else {
+    absl::Status valid = net::ValidateEndpoint(request.server_address);
+    if (!valid.ok()) {
+      return UsageError(absl::InvalidArgumentError(
+          absl::StrCat("--server: ", valid.message())));
     }
-    request.server_address = std::string(absl::StripAsciiWhitespace(*address));
-  }
-  if (args->Has("lifetime")) {
-    auto lifetime = ParseHumanDuration(args->Get("lifetime"));
-    if (!lifetime.ok()) return Fail(lifetime.status());
-    request.lifetime = *lifetime;
   }
   auto store = SqliteStore::Open({DatabasePath(state_dir)});
   if (!store.ok()) return Fail(store.status());
@@ -89,67 +131,13 @@ int OperatorCreate(const std::vector<std::string>& argv) {
 }
 
 int Serve(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns",
-                                "tls-ip", "device-cert-lifetime",
-                                "checkin-interval", "enroll-failure-limit",
-                                "validity-window", "vpn-pool", "log-level"},
-                               {}});
-  if (!args.ok()) return Fail(args.status());
-  if (!args->positional.empty()) {
-    std::cerr << "unexpected argument '" << args->positional[0] << "'\n"
-              << kUsage;
-    return 2;
+  auto flags = ParseServeFlags(argv);
+  if (!flags.ok()) return UsageError(flags.status());
+  if (!flags->log_level.empty()) {
+    absl::Status level = SetLogLevelFlag(flags->log_level);
+    if (!level.ok()) return UsageError(level);
   }
-  ServerConfig config;
-  config.state_dir = args->Get("state-dir");
-  if (config.state_dir.empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  config.listen_address = args->Get("listen", config.listen_address);
-  config.advertised_address = args->Get("advertise");
-  if (args->Has("tls-dns"))
-    config.tls_dns_names = SplitList(args->Get("tls-dns"));
-  if (args->Has("tls-ip")) {
-    config.tls_ip_addresses = SplitList(args->Get("tls-ip"));
-  }
-  if (args->Has("device-cert-lifetime")) {
-    auto d = ParseHumanDuration(args->Get("device-cert-lifetime"));
-    if (!d.ok()) return Fail(d.status());
-    if (*d < absl::Minutes(10)) {
-      return Fail(absl::InvalidArgumentError(
-          "--device-cert-lifetime must be at least 10m"));
-    }
-    config.device_certificate_lifetime = *d;
-  }
-  if (args->Has("checkin-interval")) {
-    auto d = ParseHumanDuration(args->Get("checkin-interval"));
-    if (!d.ok()) return Fail(d.status());
-    if (*d < absl::Seconds(1) || *d > absl::Hours(24)) {
-      return Fail(absl::InvalidArgumentError(
-          "--checkin-interval must be between 1s and 24h"));
-    }
-    config.checkin_interval_seconds =
-        static_cast<int>(absl::ToInt64Seconds(*d));
-  }
-  if (args->Has("validity-window")) {
-    auto d = ParseHumanDuration(args->Get("validity-window"));
-    if (!d.ok()) return Fail(d.status());
-    if (*d < absl::Seconds(2) || *d > absl::Hours(24 * 30)) {
-      return Fail(absl::InvalidArgumentError(
-          "--validity-window must be between 2s and 30d"));
-    }
-    config.validity_window = *d;
-  }
-  config.vpn_pool = args->Get("vpn-pool", config.vpn_pool);
-  auto limit =
-      args->GetInt("enroll-failure-limit", config.enroll_failure_limit);
-  if (!limit.ok()) return Fail(limit.status());
-  config.enroll_failure_limit = static_cast<int>(*limit);
-  if (args->Has("log-level")) {
-    absl::Status level = SetLogLevelFlag(args->Get("log-level"));
-    if (!level.ok()) return Fail(level);
-  }
+  const ServerConfig& config = flags->config;
 
   // Signals are taken synchronously on a helper thread, so shutdown runs as
   // ordinary code rather than inside a signal handler.
@@ -180,12 +168,16 @@ int Main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (!args.empty() && args[0] == "--version") {
+    std::cout << "trellis-server " << TRELLIS_VERSION << "\n";
+    return 0;
+  }
   if (args.size() >= 2 && args[0] == "operator" && args[1] == "create") {
     return OperatorCreate({args.begin() + 2, args.end()});
   }
   if (!args.empty() && args[0] == "operator") {
-    std::cerr << "unknown operator command; " << kUsage;
-    return 2;
+    return UsageError(absl::InvalidArgumentError(
+        "unknown operator command; the one there is: operator create"));
   }
   if (!args.empty() && args[0] == "serve") args.erase(args.begin());
   return Serve(args);

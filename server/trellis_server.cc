@@ -1,21 +1,27 @@
 #include "server/trellis_server.h"
 
-#include "absl/strings/match.h"
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "common/net/ip_address.h"
 #include "common/util/files.h"
 #include "common/util/logging.h"
+#include "server/server_flags.h"
 
 namespace trellis::server {
 namespace {
 
-// "0.0.0.0:0" -> "0.0.0.0"; "[::1]:8443" -> "[::1]".
-std::string HostOf(const std::string& address) {
-  size_t colon = address.rfind(':');
-  return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
-bool IsWildcard(const std::string& host) {
-  return host == "0.0.0.0" || host == "[::]" || host == "::" || host.empty();
+// The advertised host is what agents verify the certificate against, so the
+// certificate must name it.
+void AddAdvertisedHostToTlsNames(ServerConfig& config) {
+  if (config.advertised_address.empty()) return;
+  auto endpoint = net::ParseEndpoint(config.advertised_address);
+  if (!endpoint.ok()) return;  // ValidateServerConfig has refused it already
+  std::vector<std::string>& names =
+      endpoint->host_is_ip ? config.tls_ip_addresses : config.tls_dns_names;
+  if (std::find(names.begin(), names.end(), endpoint->host) == names.end()) {
+    names.push_back(endpoint->host);
+  }
 }
 
 }  // namespace
@@ -48,9 +54,9 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
     ServerConfig config) {
-  if (config.state_dir.empty()) {
-    return absl::InvalidArgumentError("a state directory is required");
-  }
+  absl::Status valid = ValidateServerConfig(config);
+  if (!valid.ok()) return valid;
+  AddAdvertisedHostToTlsNames(config);
   auto pool = MakeTunnelAddressPool(config.vpn_pool);
   if (!pool.ok()) return pool.status();
   auto pki = LoadOrCreateServerPki(config.state_dir, config.tls_dns_names,
@@ -112,8 +118,8 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
 
   std::string host = HostOf(config.listen_address);
   if (server->config_.advertised_address.empty()) {
-    server->config_.advertised_address =
-        absl::StrCat(IsWildcard(host) ? "localhost" : host, ":", server->port_);
+    // ValidateServerConfig refuses a wildcard without --advertise.
+    server->config_.advertised_address = absl::StrCat(host, ":", server->port_);
   }
   // Tokens carry the address agents should dial, known only once bound.
   server->tokens_->set_advertised_address(server->config_.advertised_address);
@@ -150,15 +156,21 @@ void TrellisServer::Shutdown() {
   // Gateway streams never end by themselves; end them so shutdown does not
   // wait for the grace deadline.
   peer_feed_.Stop();
-  grpc_server_->Shutdown(std::chrono::system_clock::now() +
-                         std::chrono::seconds(5));
+  // Null when Start failed before the listener was up (port in use, stored
+  // state unreadable): then there is nothing to stop.
+  if (grpc_server_ != nullptr) {
+    grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                           std::chrono::seconds(5));
+  }
 }
 
-void TrellisServer::Wait() { grpc_server_->Wait(); }
+void TrellisServer::Wait() {
+  if (grpc_server_ != nullptr) grpc_server_->Wait();
+}
 
 TrellisServer::~TrellisServer() {
   Shutdown();
-  grpc_server_->Wait();
+  Wait();
   // The store is destroyed after gRPC has stopped, so every accepted write
   // is committed before exit.
 }

@@ -86,4 +86,14 @@ absl::StatusOr<absl::Duration> ParseHumanDuration(const std::string& text) {
   return absl::Seconds(n * scale);
 }
 
+std::string FormatHumanDuration(absl::Duration duration) {
+  int64_t seconds = absl::ToInt64Seconds(duration);
+  if (seconds != 0 && seconds % 86400 == 0)
+    return absl::StrCat(seconds / 86400, "d");
+  if (seconds != 0 && seconds % 3600 == 0)
+    return absl::StrCat(seconds / 3600, "h");
+  if (seconds != 0 && seconds % 60 == 0) return absl::StrCat(seconds / 60, "m");
+  return absl::StrCat(seconds, "s");
+}
+
 }  // namespace trellis

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace trellis {
 
@@ -37,6 +38,10 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
 
 // "90s", "15m", "24h", "7d" or a plain number of seconds.
 absl::StatusOr<absl::Duration> ParseHumanDuration(const std::string& text);
+
+// The inverse for whole seconds, in the largest unit that divides it:
+// 86400s -> "1d", 5400s -> "90m", 90s -> "90s". Sub-second parts are dropped.
+std::string FormatHumanDuration(absl::Duration duration);
 
 }  // namespace trellis
 

@@ -6,10 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto/wireguard_key.h"
-#include "common/facts/fact_values.h"
 #include "common/util/proto_time.h"
 #include "server/checkin/report_filter.h"
 #include "server/checkin/report_validation.h"
+#include "server/checkin/reported_device_fields.h"
 #include "server/compliance/compliance_decision.h"
 #include "server/compliance/compliance_transition.h"
 #include "server/compliance/exception_admin.h"
@@ -48,13 +48,26 @@ std::vector<CheckStateRecord> NextCheckStates(
   return next;
 }
 
+absl::Status CheckSequenceStep(uint64_t sequence, uint64_t last_accepted) {
+  // Written as a difference so that it cannot overflow near 2^64.
+  if (sequence > last_accepted && sequence - last_accepted > kMaxSequenceStep) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sequence ", sequence, " is more than ", kMaxSequenceStep,
+                     " ahead of the last accepted sequence ", last_accepted,
+                     "; sequence numbers count up by one per report"));
+  }
+  return absl::OkStatus();
+}
+
 void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
                              const v1::CheckInRequest& request, Done done) {
   if (request.sequence() == 0) {
     done(absl::InvalidArgumentError("sequence must start at 1"));
     return;
   }
-  absl::Status valid = ValidateReport(request.report());
+  absl::Status valid =
+      CheckSequenceStep(request.sequence(), caller.device.last_sequence);
+  if (valid.ok()) valid = ValidateReport(request.report());
   if (valid.ok() && !request.wireguard_public_key().empty()) {
     valid = crypto::ValidateWireGuardKey(request.wireguard_public_key());
     if (!valid.ok()) {
@@ -69,6 +82,11 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
   auto filtered = FilterReport(request.report(), caller.device.ownership);
   if (!filtered.ok()) {
     done(filtered.status());
+    return;
+  }
+  auto device_fields = DeviceFieldsFromReport(filtered->report);
+  if (!device_fields.ok()) {
+    done(device_fields.status());
     return;
   }
   auto response = std::make_shared<v1::CheckInResponse>();
@@ -106,8 +124,8 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
   bool promote = caller.used_pending_key;
   uint64_t sequence = request.sequence();
   std::string wireguard_key = request.wireguard_public_key();
-  std::string os_name = facts::FirstRowText(report, "os_version", "name");
-  std::string os_version = facts::FirstRowText(report, "os_version", "version");
+  std::string os_name = device_fields->os_name;
+  std::string os_version = device_fields->os_version;
 
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {

@@ -17,6 +17,16 @@
 
 namespace trellis::server {
 
+// How far one report's sequence may run ahead of the last accepted one.
+// Agents count up by one per report, so a larger step is a broken or hostile
+// client; unbounded, one report of 2^64-1 would make every later report a
+// "duplicate" and freeze the device's last-seen time.
+inline constexpr uint64_t kMaxSequenceStep = 1000000;
+
+// InvalidArgument naming the sequence and the bound when `sequence` is more
+// than kMaxSequenceStep past `last_accepted`.
+absl::Status CheckSequenceStep(uint64_t sequence, uint64_t last_accepted);
+
 class CheckInHandler {
  public:
   using Done = std::function<void(absl::StatusOr<v1::CheckInResponse>)>;

@@ -1,11 +1,14 @@
 #include "server/pki/server_pki.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/identity/device_id.h"
 #include "common/util/files.h"
 #include "common/util/logging.h"
+#include "server/pki/state_files.h"
 
 namespace trellis::server {
 namespace {
@@ -31,24 +34,77 @@ absl::Status CheckPrivate(const std::string& path) {
   return absl::OkStatus();
 }
 
+// What to do about a damaged file, by how replaceable it is.
+constexpr char kRestoreAdvice[] =
+    "; restore it from a backup of the state directory (a new one would "
+    "cut off every enrolled device)";
+constexpr char kReissueAdvice[] =
+    "; delete server.crt and server.key and restart to issue new ones";
+
+absl::Status WithAdvice(const absl::Status& status, absl::string_view advice) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat(status.message(), advice));
+}
+
+// A PEM state file that must also be private.
+absl::StatusOr<std::string> ReadPrivatePemFile(const std::string& path) {
+  absl::Status private_ok = CheckPrivate(path);
+  if (!private_ok.ok()) return private_ok;
+  return ReadPemStateFile(path);
+}
+
+// A certificate file and its key file, each parsed; errors name the file.
+struct CertAndKey {
+  std::string cert_pem;
+  std::string key_pem;
+  crypto::CertificateInfo info;
+  std::string key_public_pem;  // derived from key_pem
+};
+absl::StatusOr<CertAndKey> ReadCertAndKey(const std::string& cert_path,
+                                          const std::string& key_path,
+                                          absl::string_view advice) {
+  CertAndKey out;
+  auto cert = ReadPemStateFile(cert_path);
+  if (!cert.ok()) return WithAdvice(cert.status(), advice);
+  auto info = crypto::ParseCertificate(*cert);
+  if (!info.ok()) {
+    return WithAdvice(DamagedStateFile(cert_path, info.status().message()),
+                      advice);
+  }
+  auto key = ReadPrivatePemFile(key_path);
+  if (!key.ok()) return WithAdvice(key.status(), advice);
+  auto public_key = crypto::PublicKeyFromPrivate(*key);
+  if (!public_key.ok()) {
+    return WithAdvice(DamagedStateFile(key_path, public_key.status().message()),
+                      advice);
+  }
+  out.cert_pem = *std::move(cert);
+  out.key_pem = *std::move(key);
+  out.info = *std::move(info);
+  out.key_public_pem = *std::move(public_key);
+  return out;
+}
+
+absl::StatusOr<crypto::CertificateAuthority> LoadExistingCa(
+    const std::string& dir) {
+  std::string cert_path = PathIn(dir, "ca.crt");
+  std::string key_path = PathIn(dir, "ca.key");
+  auto files = ReadCertAndKey(cert_path, key_path, kRestoreAdvice);
+  if (!files.ok()) return files.status();
+  auto ca = crypto::CertificateAuthority::Load(files->cert_pem, files->key_pem);
+  if (!ca.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(cert_path, " and ", key_path,
+                     " do not form a CA: ", ca.status().message()));
+  }
+  return ca;
+}
+
 absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
     const std::string& dir, const Clock& clock) {
   std::string cert_path = PathIn(dir, "ca.crt");
   std::string key_path = PathIn(dir, "ca.key");
-  if (FileExists(cert_path) || FileExists(key_path)) {
-    absl::Status private_ok = CheckPrivate(key_path);
-    if (!private_ok.ok()) return private_ok;
-    auto cert = ReadFile(cert_path);
-    if (!cert.ok()) return cert.status();
-    auto key = ReadFile(key_path);
-    if (!key.ok()) return key.status();
-    auto ca = crypto::CertificateAuthority::Load(*cert, *key);
-    if (!ca.ok()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot load the CA from ", dir, ": ", ca.status().message()));
-    }
-    return ca;
-  }
+  if (FileExists(cert_path) || FileExists(key_path)) return LoadExistingCa(dir);
   auto ca = crypto::CertificateAuthority::Create(
       "Trellis device CA", clock.Now() - kBackdate, kCaLifetime);
   if (!ca.ok()) return ca.status();
@@ -59,18 +115,39 @@ absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
   return ca;
 }
 
+// Both halves parse, and the public one verifies what the private one
+// signs: checked by signing an empty bundle.
+absl::StatusOr<policy::SigningKeyPair> LoadExistingSigningKey(
+    const std::string& dir) {
+  std::string key_path = PathIn(dir, "policy-signing.key");
+  std::string pub_path = PathIn(dir, "policy-signing.pub");
+  auto key = ReadPrivatePemFile(key_path);
+  if (!key.ok()) return WithAdvice(key.status(), kRestoreAdvice);
+  auto pub = ReadPemStateFile(pub_path);
+  if (!pub.ok()) return WithAdvice(pub.status(), kRestoreAdvice);
+  auto probe = policy::SignBundle(v1::PolicyBundle(), *key);
+  if (!probe.ok()) {
+    return WithAdvice(DamagedStateFile(key_path, probe.status().message()),
+                      kRestoreAdvice);
+  }
+  auto key_id = policy::SigningKeyId(*pub);
+  if (!key_id.ok()) {
+    return WithAdvice(DamagedStateFile(pub_path, key_id.status().message()),
+                      kRestoreAdvice);
+  }
+  if (!policy::VerifyBundle(*probe, *pub).ok()) {
+    return DamagedStateFile(
+        pub_path, absl::StrCat("is not the public half of ", key_path));
+  }
+  return policy::SigningKeyPair{*std::move(key), *std::move(pub)};
+}
+
 absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
     const std::string& dir) {
   std::string key_path = PathIn(dir, "policy-signing.key");
   std::string pub_path = PathIn(dir, "policy-signing.pub");
-  if (FileExists(key_path)) {
-    absl::Status private_ok = CheckPrivate(key_path);
-    if (!private_ok.ok()) return private_ok;
-    auto key = ReadFile(key_path);
-    auto pub = ReadFile(pub_path);
-    if (!key.ok()) return key.status();
-    if (!pub.ok()) return pub.status();
-    return policy::SigningKeyPair{*std::move(key), *std::move(pub)};
+  if (FileExists(key_path) || FileExists(pub_path)) {
+    return LoadExistingSigningKey(dir);
   }
   auto keys = policy::GenerateSigningKey();
   if (!keys.ok()) return keys.status();
@@ -81,6 +158,26 @@ absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
   return keys;
 }
 
+// The stored TLS certificate and key when both are there; a damaged one is
+// an error, a missing one (or both) means "issue anew".
+absl::StatusOr<std::optional<CertAndKey>> LoadStoredServerCert(
+    const std::string& dir) {
+  std::string cert_path = PathIn(dir, "server.crt");
+  std::string key_path = PathIn(dir, "server.key");
+  if (!FileExists(cert_path) || !FileExists(key_path)) return std::nullopt;
+  auto files = ReadCertAndKey(cert_path, key_path, kReissueAdvice);
+  if (!files.ok()) return files.status();
+  auto key_hash = crypto::PublicKeySha256(files->key_public_pem);
+  if (!key_hash.ok()) return key_hash.status();
+  if (*key_hash != files->info.public_key_sha256) {
+    return WithAdvice(
+        DamagedStateFile(key_path,
+                         absl::StrCat("is not the key of ", cert_path)),
+        kReissueAdvice);
+  }
+  return *std::move(files);
+}
+
 }  // namespace
 
 absl::StatusOr<crypto::CertificateAuthority> LoadCa(
@@ -89,7 +186,7 @@ absl::StatusOr<crypto::CertificateAuthority> LoadCa(
     return absl::NotFoundError(absl::StrCat(
         "no CA in ", state_dir, "; start trellis-server once to create it"));
   }
-  return LoadOrCreateCa(state_dir, *Clock::Real());
+  return LoadExistingCa(state_dir);
 }
 
 absl::StatusOr<ServerPki> LoadOrCreateServerPki(
@@ -113,18 +210,20 @@ absl::StatusOr<ServerPki> LoadOrCreateServerPki(
   ServerPki pki{*std::move(ca), *std::move(fingerprint), "", "",
                 *std::move(signing)};
 
-  // Reuse the existing certificate when it still fits.
-  auto cert = ReadFile(cert_path);
-  auto key = ReadFile(key_path);
+  // Reuse the existing certificate when it still fits: same names, not near
+  // expiry, issued by this CA. server.names is only a note of the names the
+  // certificate was issued for, so any other content just means "reissue".
+  auto stored = LoadStoredServerCert(state_dir);
+  if (!stored.ok()) return stored.status();
   auto old_names = ReadFile(names_path);
-  if (cert.ok() && key.ok() && old_names.ok() && *old_names == names &&
-      CheckPrivate(key_path).ok()) {
-    auto info = crypto::ParseCertificate(*cert);
-    if (info.ok() && info->not_after - clock.Now() > kServerCertRenewBefore &&
-        crypto::VerifyIssuedBy(*cert, pki.ca.certificate_pem(), clock.Now())
+  if (stored->has_value() && old_names.ok() && *old_names == names) {
+    const CertAndKey& current = **stored;
+    if (current.info.not_after - clock.Now() > kServerCertRenewBefore &&
+        crypto::VerifyIssuedBy(current.cert_pem, pki.ca.certificate_pem(),
+                               clock.Now())
             .ok()) {
-      pki.server_cert_pem = *std::move(cert);
-      pki.server_key_pem = *std::move(key);
+      pki.server_cert_pem = current.cert_pem;
+      pki.server_key_pem = current.key_pem;
       return pki;
     }
   }

@@ -1,5 +1,5 @@
-// gRPC edge of the admin service: authenticate the operator, check the
-// role for the RPC, delegate, convert status.
+// gRPC edge of the admin service: parse the request, authenticate the
+// operator, check the role for the RPC, delegate, convert status.
 #ifndef TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 #define TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 
@@ -12,7 +12,26 @@
 
 namespace trellis::server {
 
-class AdminRpc final : public v1::AdminService::CallbackService {
+// Every method raw, so requests are parsed by parsed_request.h.
+using RawAdminService = v1::AdminService::WithRawCallbackMethod_WhoAmI<
+    v1::AdminService::WithRawCallbackMethod_CreateEnrollmentToken<v1::AdminService::WithRawCallbackMethod_ListEnrollmentTokens<
+        v1::AdminService::WithRawCallbackMethod_RevokeEnrollmentToken<
+            v1::AdminService::WithRawCallbackMethod_ListDevices<v1::AdminService::WithRawCallbackMethod_GetDevice<
+                v1::AdminService::WithRawCallbackMethod_RevokeDevice<
+                    v1::AdminService::WithRawCallbackMethod_RetireDevice<
+                        v1::AdminService::WithRawCallbackMethod_ListAuditEvents<
+                            v1::AdminService::WithRawCallbackMethod_VerifyAuditChain<
+                                v1::AdminService::WithRawCallbackMethod_PublishPolicies<
+                                    v1::AdminService::WithRawCallbackMethod_GetPolicyBundle<
+                                        v1::AdminService::WithRawCallbackMethod_GetComplianceSummary<
+                                            v1::AdminService::WithRawCallbackMethod_GetDeviceHistory<
+                                                v1::AdminService::WithRawCallbackMethod_AddException<
+                                                    v1::AdminService::WithRawCallbackMethod_ListExceptions<
+                                                        v1::AdminService::WithRawCallbackMethod_RemoveException<
+                                                            v1::AdminService::
+                                                                Service>>>>>>>>>>>>>>>>>;
+
+class AdminRpc final : public RawAdminService {
  public:
   AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
            DeviceAdmin* devices, PolicyRegistry* policies,
@@ -25,71 +44,56 @@ class AdminRpc final : public v1::AdminService::CallbackService {
         exceptions_(exceptions) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
-                                   const v1::WhoAmIRequest* request,
-                                   v1::WhoAmIResponse* response) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CreateEnrollmentToken(
-      grpc::CallbackServerContext* context,
-      const v1::CreateEnrollmentTokenRequest* request,
-      v1::CreateEnrollmentTokenResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListEnrollmentTokens(
-      grpc::CallbackServerContext* context,
-      const v1::ListEnrollmentTokensRequest* request,
-      v1::ListEnrollmentTokensResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* RevokeEnrollmentToken(
-      grpc::CallbackServerContext* context,
-      const v1::RevokeEnrollmentTokenRequest* request,
-      v1::RevokeEnrollmentTokenResponse* response) override;
-  grpc::ServerUnaryReactor* ListDevices(
-      grpc::CallbackServerContext* context,
-      const v1::ListDevicesRequest* request,
-      v1::ListDevicesResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetDevice(grpc::CallbackServerContext* context,
-                                      const v1::GetDeviceRequest* request,
-                                      v1::GetDeviceResponse* response) override;
-  grpc::ServerUnaryReactor* RevokeDevice(
-      grpc::CallbackServerContext* context,
-      const v1::RevokeDeviceRequest* request,
-      v1::RevokeDeviceResponse* response) override;
-  grpc::ServerUnaryReactor* RetireDevice(
-      grpc::CallbackServerContext* context,
-      const v1::RetireDeviceRequest* request,
-      v1::RetireDeviceResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* RevokeDevice(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* RetireDevice(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListAuditEvents(
-      grpc::CallbackServerContext* context,
-      const v1::ListAuditEventsRequest* request,
-      v1::ListAuditEventsResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* VerifyAuditChain(
-      grpc::CallbackServerContext* context,
-      const v1::VerifyAuditChainRequest* request,
-      v1::VerifyAuditChainResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* PublishPolicies(
-      grpc::CallbackServerContext* context,
-      const v1::PublishPoliciesRequest* request,
-      v1::PublishPoliciesResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetPolicyBundle(
-      grpc::CallbackServerContext* context,
-      const v1::GetPolicyBundleRequest* request,
-      v1::GetPolicyBundleResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetComplianceSummary(
-      grpc::CallbackServerContext* context,
-      const v1::GetComplianceSummaryRequest* request,
-      v1::GetComplianceSummaryResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetDeviceHistory(
-      grpc::CallbackServerContext* context,
-      const v1::GetDeviceHistoryRequest* request,
-      v1::GetDeviceHistoryResponse* response) override;
-  grpc::ServerUnaryReactor* AddException(
-      grpc::CallbackServerContext* context,
-      const v1::AddExceptionRequest* request,
-      v1::AddExceptionResponse* response) override;
-  grpc::ServerUnaryReactor* ListExceptions(
-      grpc::CallbackServerContext* context,
-      const v1::ListExceptionsRequest* request,
-      v1::ListExceptionsResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* AddException(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListExceptions(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* RemoveException(
-      grpc::CallbackServerContext* context,
-      const v1::RemoveExceptionRequest* request,
-      v1::RemoveExceptionResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   // The operator, if it may do `permission`.

@@ -1,4 +1,6 @@
-// gRPC edge of the device service: authenticate, delegate, convert status.
+// gRPC edge of the device service: parse, authenticate, delegate, convert
+// status. Requests arrive as raw bytes (see parsed_request.h) so that an
+// unparseable one is answered INVALID_ARGUMENT.
 #ifndef TRELLIS_SERVER_RPC_DEVICE_RPC_H_
 #define TRELLIS_SERVER_RPC_DEVICE_RPC_H_
 
@@ -10,7 +12,13 @@
 
 namespace trellis::server {
 
-class DeviceRpc final : public v1::DeviceService::CallbackService {
+using RawDeviceService = v1::DeviceService::WithRawCallbackMethod_Enroll<
+    v1::DeviceService::WithRawCallbackMethod_Renew<
+        v1::DeviceService::WithRawCallbackMethod_CheckIn<
+            v1::DeviceService::WithRawCallbackMethod_FetchPolicyBundle<
+                v1::DeviceService::Service>>>>;
+
+class DeviceRpc final : public RawDeviceService {
  public:
   DeviceRpc(Authenticator* auth, Enroller* enroller, Renewer* renewer,
             CheckInHandler* checkin, PolicyRegistry* policies)
@@ -21,18 +29,17 @@ class DeviceRpc final : public v1::DeviceService::CallbackService {
         policies_(policies) {}
 
   grpc::ServerUnaryReactor* Enroll(grpc::CallbackServerContext* context,
-                                   const v1::EnrollRequest* request,
-                                   v1::EnrollResponse* response) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Renew(grpc::CallbackServerContext* context,
-                                  const v1::RenewRequest* request,
-                                  v1::RenewResponse* response) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* context,
-                                    const v1::CheckInRequest* request,
-                                    v1::CheckInResponse* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* FetchPolicyBundle(
-      grpc::CallbackServerContext* context,
-      const v1::FetchPolicyBundleRequest* request,
-      v1::FetchPolicyBundleResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   Authenticator* auth_;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/util/logging.h"
+#include "server/rpc/parsed_request.h"
 #include "server/rpc/status_convert.h"
 
 namespace trellis::server {
@@ -9,7 +10,7 @@ namespace {
 
 // One gateway's stream. Writes one message at a time; the feed decides
 // what the next one is once the previous write completes.
-class WatchPeersReactor : public grpc::ServerWriteReactor<v1::PeerUpdate>,
+class WatchPeersReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                           public PeerSubscriber {
  public:
   WatchPeersReactor(PeerFeed* feed, std::string who,
@@ -26,7 +27,15 @@ class WatchPeersReactor : public grpc::ServerWriteReactor<v1::PeerUpdate>,
   bool Send(const v1::PeerUpdate& update) override {
     absl::MutexLock lock(&mu_);
     if (finishing_) return false;
-    message_ = update;
+    message_.Clear();
+    bool own_buffer = false;
+    if (!grpc::SerializationTraits<v1::PeerUpdate>::Serialize(update, &message_,
+                                                              &own_buffer)
+             .ok()) {
+      FinishLocked(
+          ToGrpcStatus(absl::InternalError("cannot encode a peer update")));
+      return false;
+    }
     writing_ = true;
     StartWrite(&message_);
     return true;
@@ -78,14 +87,14 @@ class WatchPeersReactor : public grpc::ServerWriteReactor<v1::PeerUpdate>,
   std::string who_;
   std::shared_ptr<PeerFeed::Handle> handle_;
   absl::Mutex mu_;
-  v1::PeerUpdate message_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer message_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
 };
 
-class RefusedReactor : public grpc::ServerWriteReactor<v1::PeerUpdate> {
+class RefusedReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit RefusedReactor(const absl::Status& status) {
     Finish(ToGrpcStatus(status));
@@ -95,9 +104,10 @@ class RefusedReactor : public grpc::ServerWriteReactor<v1::PeerUpdate> {
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::PeerUpdate>* GatewayRpc::WatchPeers(
-    grpc::CallbackServerContext* context,
-    const v1::WatchPeersRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* GatewayRpc::WatchPeers(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  auto request = ParseRequest<v1::WatchPeersRequest>(*raw_request);
+  if (!request.ok()) return new RefusedReactor(request.status());
   auto op = auth_->AuthenticateOperator(*context->auth_context());
   absl::Status allowed =
       op.ok() ? CheckPermission(op->role, Permission::kWatchPeers)

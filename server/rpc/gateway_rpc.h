@@ -1,5 +1,6 @@
-// gRPC edge of the gateway service: authenticates the gateway's operator
-// certificate (role gateway or admin) and attaches the stream to the feed.
+// gRPC edge of the gateway service: parses the request (raw bytes, see
+// parsed_request.h), authenticates the gateway's operator certificate (role
+// gateway or admin) and attaches the stream to the feed.
 #ifndef TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 #define TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 
@@ -9,13 +10,17 @@
 
 namespace trellis::server {
 
-class GatewayRpc final : public v1::GatewayService::CallbackService {
+using RawGatewayService = v1::GatewayService::WithRawCallbackMethod_WatchPeers<
+    v1::GatewayService::Service>;
+
+class GatewayRpc final : public RawGatewayService {
  public:
   GatewayRpc(Authenticator* auth, PeerFeed* feed) : auth_(auth), feed_(feed) {}
 
-  grpc::ServerWriteReactor<v1::PeerUpdate>* WatchPeers(
+  // Each update goes out already encoded.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchPeers(
       grpc::CallbackServerContext* context,
-      const v1::WatchPeersRequest* request) override;
+      const grpc::ByteBuffer* request) override;
 
  private:
   Authenticator* auth_;

@@ -26,6 +26,16 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is not valid UTF-8"));
   }
+  // C1 controls U+0080..U+009F (encoded C2 80..C2 9F): U+009B alone is a
+  // CSI to many terminals. In valid UTF-8, C2 is always a lead byte.
+  for (size_t i = 0; i + 1 < value.size(); ++i) {
+    unsigned char next = static_cast<unsigned char>(value[i + 1]);
+    if (static_cast<unsigned char>(value[i]) == 0xC2 && next >= 0x80 &&
+        next <= 0x9F) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " contains a control character"));
+    }
+  }
   return absl::OkStatus();
 }
 

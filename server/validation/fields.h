@@ -9,7 +9,14 @@
 
 namespace trellis::server {
 
-// At most `max_bytes`, valid UTF-8, no control characters.
+// Byte limits of the device fields a device describes itself with, whether
+// they arrive in the enrolment description or in a check-in's facts.
+inline constexpr size_t kMaxHostnameBytes = 253;
+inline constexpr size_t kMaxHardwareSerialBytes = 128;
+inline constexpr size_t kMaxOsNameBytes = 128;
+inline constexpr size_t kMaxOsVersionBytes = 128;
+
+// At most `max_bytes`, valid UTF-8, no control characters (C0, DEL or C1).
 absl::Status CheckText(absl::string_view field, absl::string_view value,
                        size_t max_bytes, bool required = false);
 

@@ -157,3 +157,26 @@ TEST(ParseHumanDurationTest, RejectsBadText) {
 
 }  // namespace
 }  // namespace trellis
+
+namespace trellis {
+namespace {
+
+TEST(FormatHumanDurationTest, UsesTheLargestWholeUnit) {
+  EXPECT_EQ(FormatHumanDuration(absl::Hours(24 * 30)), "30d");
+  EXPECT_EQ(FormatHumanDuration(absl::Hours(24)), "1d");
+  EXPECT_EQ(FormatHumanDuration(absl::Hours(5)), "5h");
+  EXPECT_EQ(FormatHumanDuration(absl::Minutes(90)), "90m");
+  EXPECT_EQ(FormatHumanDuration(absl::Seconds(90)), "90s");
+  EXPECT_EQ(FormatHumanDuration(absl::ZeroDuration()), "0s");
+}
+
+TEST(FormatHumanDurationTest, RoundTripsThroughParse) {
+  for (const char* text : {"10m", "365d", "2s", "5h", "3650d"}) {
+    auto parsed = ParseHumanDuration(text);
+    ASSERT_TRUE(parsed.ok()) << text;
+    EXPECT_EQ(FormatHumanDuration(*parsed), text);
+  }
+}
+
+}  // namespace
+}  // namespace trellis

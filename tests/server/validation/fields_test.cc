@@ -51,6 +51,24 @@ TEST(CheckTextTest, RejectsControlCharacters) {
   }
 }
 
+TEST(CheckTextTest, RejectsC1ControlCharacters) {
+  // U+0080, U+009B (CSI) and U+009F as UTF-8.
+  for (const std::string& bad : {std::string("a\xC2\x80"),
+                                 std::string("Debian \xC2\x9b"
+                                             "2J"),
+                                 std::string("\xC2\x9F")}) {
+    absl::Status s = CheckText("os_name", bad, 128);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(s.message(), HasSubstr("os_name contains a control character"));
+  }
+  // U+00A0 and U+00E9 follow the same lead byte and are ordinary text.
+  EXPECT_TRUE(CheckText("os_name",
+                        "a\xC2\xA0"
+                        "b \xC3\xA9",
+                        128)
+                  .ok());
+}
+
 TEST(CheckTextTest, RejectsInvalidUtf8) {
   for (const std::string& bad :
        {std::string("\xFF"), std::string("abc\x80"), std::string("\xC3"),
