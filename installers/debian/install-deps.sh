@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
   sqlite3 openssl iproute2 iputils-ping nftables wireguard-tools wireguard-go
 )
 

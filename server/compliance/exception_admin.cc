@@ -27,6 +27,54 @@ v1::ComplianceException ToProto(const ExceptionRecord& e, absl::Time now) {
   return out;
 }
 
+// NotFound naming the policy or check when the bundle published now does
+// not have it: an exception for a check that does not exist would excuse
+// nothing and hide a typo.
+absl::Status CheckIsPublished(StoreReader& r, const std::string& policy_id,
+                              const std::string& check_id) {
+  auto latest = r.GetLatestPolicyBundle();
+  if (!latest.ok()) return latest.status();
+  if (!latest->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "policy ", policy_id, " is unknown: no policy bundle is published"));
+  }
+  v1::SignedPolicyBundle signed_bundle;
+  v1::PolicyBundle bundle;
+  if (!signed_bundle.ParseFromString((*latest)->signed_bundle) ||
+      !bundle.ParseFromString(signed_bundle.bundle())) {
+    return absl::DataLossError("stored policy bundle cannot be read");
+  }
+  for (const v1::Policy& p : bundle.policies()) {
+    if (p.id() != policy_id) continue;
+    for (const v1::Check& c : p.checks()) {
+      if (c.id() == check_id) return absl::OkStatus();
+    }
+    return absl::NotFoundError(absl::StrCat(
+        "policy ", policy_id, " has no check ", check_id,
+        " in the current bundle (version ", bundle.version(), ")"));
+  }
+  return absl::NotFoundError(absl::StrCat("no policy ", policy_id,
+                                          " in the current bundle (version ",
+                                          bundle.version(), ")"));
+}
+
+// AlreadyExists naming the exception that already covers this check on this
+// device: two would only make removing one look like it ended the excuse.
+absl::Status CheckNotCovered(StoreReader& r, const ExceptionRecord& e,
+                             absl::Time now) {
+  auto active = r.ListExceptions(e.device_id, now);
+  if (!active.ok()) return active.status();
+  for (const ExceptionRecord& other : *active) {
+    if (other.policy_id == e.policy_id && other.check_id == e.check_id) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "exception ", other.exception_id, " already covers ", e.policy_id,
+          "/", e.check_id, " on device ", e.device_id, " until ",
+          Rfc3339(other.until), "; remove it first to change it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void ApplyExceptions(const std::vector<ExceptionRecord>& exceptions,
@@ -80,6 +128,9 @@ void ExceptionAdmin::Add(
           return absl::NotFoundError(
               absl::StrCat("no device with id ", e.device_id));
         }
+        absl::Status st = CheckIsPublished(w, e.policy_id, e.check_id);
+        if (st.ok()) st = CheckNotCovered(w, e, now);
+        if (!st.ok()) return st;
         auto id = w.InsertException(e);
         if (!id.ok()) return id.status();
         e.exception_id = *id;
@@ -95,7 +146,7 @@ void ExceptionAdmin::Add(
                 .Add("until", Rfc3339(e.until))
                 .Add("reason", e.reason)
                 .Build();
-        absl::Status st = w.AppendAudit(a).status();
+        st = w.AppendAudit(a).status();
         if (!st.ok()) return st;
         if (redecider_ != nullptr) {
           st = redecider_

@@ -1,7 +1,10 @@
 #include "server/devices/device_admin.h"
 
+#include <algorithm>
 #include <memory>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
 #include "common/policy/evaluator.h"
@@ -22,6 +25,53 @@ absl::Status CheckDeviceId(const std::string& device_id) {
         "device_id must be a 27-character device id as device list shows");
   }
   return absl::OkStatus();
+}
+
+// The filter fields of a list request, each named when out of range.
+absl::Status CheckListFilter(const v1::ListDevicesRequest& request) {
+  if (!request.group().empty()) {
+    absl::Status s = CheckName("group", request.group());
+    if (!s.ok()) return s;
+  }
+  if (!v1::DeviceState_IsValid(request.state())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("state ", request.state(), " is not a device state"));
+  }
+  if (!v1::ComplianceState_IsValid(request.compliance_state())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("compliance_state ", request.compliance_state(),
+                     " is not a compliance state"));
+  }
+  return CheckText("search", request.search(), 256);
+}
+
+bool HasFilter(const v1::ListDevicesRequest& request) {
+  return !request.group().empty() ||
+         request.state() != v1::DEVICE_STATE_UNSPECIFIED ||
+         request.compliance_state() != v1::COMPLIANCE_STATE_UNSPECIFIED ||
+         !request.search().empty();
+}
+
+bool ContainsIgnoreCase(const std::string& haystack,
+                        const std::string& lower_needle) {
+  return absl::StrContains(absl::AsciiStrToLower(haystack), lower_needle);
+}
+
+// `lower_search` is request.search() in lower case.
+bool Matches(const DeviceRecord& d, const v1::ListDevicesRequest& request,
+             const std::string& lower_search) {
+  if (!request.group().empty() && d.group != request.group()) return false;
+  if (request.state() != v1::DEVICE_STATE_UNSPECIFIED &&
+      d.state != request.state()) {
+    return false;
+  }
+  if (request.compliance_state() != v1::COMPLIANCE_STATE_UNSPECIFIED &&
+      d.compliance_state != request.compliance_state()) {
+    return false;
+  }
+  return lower_search.empty() || ContainsIgnoreCase(d.hostname, lower_search) ||
+         ContainsIgnoreCase(d.hardware_serial, lower_search) ||
+         absl::StartsWith(d.device_id, request.search());
 }
 
 }  // namespace
@@ -76,20 +126,38 @@ absl::StatusOr<v1::ListDevicesResponse> DeviceAdmin::List(
           "page_token is not one this server returned");
     }
   }
+  absl::Status filter = CheckListFilter(request);
+  if (!filter.ok()) return filter;
+  // Unfiltered, one extra row tells whether another page follows; filtered,
+  // the store is read in larger batches until a page (and one more match)
+  // is found or the devices run out.
+  const int batch =
+      HasFilter(request) ? std::max(page_size + 1, 500) : page_size + 1;
+  const std::string lower_search = absl::AsciiStrToLower(request.search());
   v1::ListDevicesResponse response;
   absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
-    // One extra row tells whether another page follows.
-    auto devices = r.ListDevices(request.page_token(), page_size + 1);
-    if (!devices.ok()) return devices.status();
-    for (int i = 0; i < static_cast<int>(devices->size()) && i < page_size;
+    std::vector<DeviceRecord> matched;
+    std::string cursor = request.page_token();
+    while (static_cast<int>(matched.size()) <= page_size) {
+      auto devices = r.ListDevices(cursor, batch);
+      if (!devices.ok()) return devices.status();
+      for (const DeviceRecord& d : *devices) {
+        if (!Matches(d, request, lower_search)) continue;
+        matched.push_back(d);
+        if (static_cast<int>(matched.size()) > page_size) break;
+      }
+      if (static_cast<int>(devices->size()) < batch) break;
+      cursor = devices->back().device_id;
+    }
+    for (int i = 0; i < static_cast<int>(matched.size()) && i < page_size;
          ++i) {
       v1::DeviceSummary* summary = response.add_devices();
-      *summary = ToSummary((*devices)[i]);
+      *summary = ToSummary(matched[i]);
       absl::Status vpn = FillVpn(r, summary);
       if (!vpn.ok()) return vpn;
     }
-    if (static_cast<int>(devices->size()) > page_size) {
-      response.set_next_page_token((*devices)[page_size - 1].device_id);
+    if (static_cast<int>(matched.size()) > page_size) {
+      response.set_next_page_token(matched[page_size - 1].device_id);
     }
     return absl::OkStatus();
   });

@@ -272,7 +272,7 @@ wait_for 30 pings "$ns_a" || fail "A cannot ping after being fixed"
 echo "step 3: A fixed, access back"
 
 # --- 4. B revoked: its peer goes, its ping fails.
-ctl device revoke "$id_b" --reason "e2e: laptop reported stolen" >/dev/null
+ctl device revoke "$id_b" --reason "e2e: laptop reported stolen" --yes >/dev/null
 removed="$(watch_peer "$key_b" 0 10)" || fail "B's peer was not removed after revoke"
 record "B revoked" "$id_b" revoked "$removed"
 pings "$ns_b" && fail "B still pings after revocation"

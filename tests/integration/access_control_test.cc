@@ -128,7 +128,7 @@ TEST_F(AccessControlTest, RolesAreEnforcedPerRpc) {
     EXPECT_THAT(create.err, HasSubstr("needs role admin"));
 
     CtlResult revoke =
-        Ctl(creds, {"device", "revoke", device_id, "--reason", "x"});
+        Ctl(creds, {"device", "revoke", device_id, "--reason", "x", "--yes"});
     EXPECT_EQ(revoke.exit_code, 1);
     EXPECT_THAT(revoke.err, HasSubstr("permission denied"));
 

@@ -112,7 +112,8 @@ TEST_F(BadInputTest, MissingAndOverlongFieldsAreNamed) {
       Ctl(admin_credentials_, {"token", "create", "--group", "g", "--ownership",
                                "corporate", "--ttl", "5s"});
   EXPECT_THAT(bad_ttl.err, HasSubstr("ttl_seconds"));
-  CtlResult bad_id = Ctl(admin_credentials_, {"device", "show", "../../etc"});
+  CtlResult bad_id =
+      Ctl(admin_credentials_, {"device", "history", "../../etc"});
   EXPECT_EQ(bad_id.exit_code, 1);
   EXPECT_THAT(bad_id.err, HasSubstr("device_id"));
   CtlResult unknown = Ctl(admin_credentials_,
@@ -166,8 +167,9 @@ TEST_F(BadInputTest, BadReportsAreRefusedAndStoredReportIsKept) {
   EXPECT_THAT(s.error_message(), HasSubstr("table users row 0"));
 
   // The last good report is what the server still shows.
-  CtlResult show = Ctl(admin_credentials_,
-                       {"device", "show", state->LoadRecord()->device_id});
+  CtlResult show =
+      Ctl(admin_credentials_,
+          {"device", "show", state->LoadRecord()->device_id, "--facts"});
   EXPECT_THAT(show.out, HasSubstr("kernel_release: 6.1.0-test"));
   EXPECT_THAT(show.out, HasSubstr("Check-ins:     1"));
 }

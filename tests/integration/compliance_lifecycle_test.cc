@@ -75,8 +75,8 @@ TEST_F(ComplianceLifecycleTest, GraceThenNoncompliantThenFixedThenRevoked) {
   // An unchanged posture adds no transition.
   ASSERT_TRUE(CheckIn(*state).ok());
 
-  ASSERT_EQ(Ctl(admin_credentials_,
-                {"device", "revoke", id, "--reason", "left the council"})
+  ASSERT_EQ(Ctl(admin_credentials_, {"device", "revoke", id, "--reason",
+                                     "left the council", "--yes"})
                 .exit_code,
             0);
   CtlResult history = Ctl(admin_credentials_, {"device", "history", id});

@@ -43,14 +43,14 @@ TEST_F(EnrollmentFlowTest, EnrolCheckInListRevokeRefused) {
   EXPECT_THAT(list.out, HasSubstr("Debian GNU/Linux 12"));
 
   CtlResult show =
-      Ctl(admin_credentials_, {"device", "show", record->device_id});
+      Ctl(admin_credentials_, {"device", "show", record->device_id, "--facts"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_THAT(show.out, HasSubstr("kernel_release: 6.1.0-test"));
   EXPECT_THAT(show.out, HasSubstr("hardware_vendor: Framework"));
 
   CtlResult revoke =
       Ctl(admin_credentials_, {"device", "revoke", record->device_id,
-                               "--reason", "laptop reported stolen"});
+                               "--reason", "laptop reported stolen", "--yes"});
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
 
   auto refused = CheckIn(*state);
@@ -59,9 +59,9 @@ TEST_F(EnrollmentFlowTest, EnrolCheckInListRevokeRefused) {
   EXPECT_THAT(refused.status().message(), HasSubstr("revoked"));
   EXPECT_THAT(refused.status().message(), HasSubstr("laptop reported stolen"));
 
-  CtlResult again =
-      Ctl(admin_credentials_,
-          {"device", "revoke", record->device_id, "--reason", "twice"});
+  CtlResult again = Ctl(
+      admin_credentials_,
+      {"device", "revoke", record->device_id, "--reason", "twice", "--yes"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("already revoked"));
 

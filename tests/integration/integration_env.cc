@@ -102,15 +102,32 @@ std::string IntegrationTest::CreateOperator(const std::string& name,
   return path;
 }
 
-CtlResult IntegrationTest::Ctl(const std::string& credentials,
-                               std::vector<std::string> args) {
+namespace {
+
+CtlResult RunCtlAs(const std::string& credentials,
+                   std::vector<std::string> args, const std::string& answer,
+                   bool interactive) {
   args.insert(args.begin(), {"--credentials", credentials});
+  std::istringstream in(answer);
   std::ostringstream out, err;
   CtlResult result;
-  result.exit_code = ctl::RunCtl(args, out, err);
+  result.exit_code = ctl::RunCtl(args, ctl::CtlIo{in, out, err, interactive});
   result.out = out.str();
   result.err = err.str();
   return result;
+}
+
+}  // namespace
+
+CtlResult IntegrationTest::Ctl(const std::string& credentials,
+                               std::vector<std::string> args) {
+  return RunCtlAs(credentials, std::move(args), "", /*interactive=*/false);
+}
+
+CtlResult IntegrationTest::CtlAnswering(const std::string& credentials,
+                                        std::vector<std::string> args,
+                                        const std::string& answer) {
+  return RunCtlAs(credentials, std::move(args), answer, /*interactive=*/true);
 }
 
 std::string IntegrationTest::CreateToken(const std::string& group,

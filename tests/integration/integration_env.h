@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "common/exec/command_runner.h"
 #include "agent/facts/device_probe.h"
 #include "agent/facts/system_source.h"
 #include "agent/state/agent_state.h"
+#include "common/exec/command_runner.h"
 #include "gtest/gtest.h"
 #include "server/trellis_server.h"
 #include "tests/testing/temp_dir.h"
@@ -62,7 +62,12 @@ class IntegrationTest : public ::testing::Test {
 
   // Writes an operator credentials file; returns its path.
   std::string CreateOperator(const std::string& name, const std::string& role);
+  // trellisctl with no terminal (destructive commands need --yes).
   CtlResult Ctl(const std::string& credentials, std::vector<std::string> args);
+  // trellisctl at a terminal where the operator types `answer`.
+  CtlResult CtlAnswering(const std::string& credentials,
+                         std::vector<std::string> args,
+                         const std::string& answer);
   // Creates a token as the default admin; fails the test on error.
   std::string CreateToken(const std::string& group = "staff",
                           const std::string& ownership = "corporate",

@@ -200,19 +200,20 @@ TEST_F(VpnAccessTest, GatewayFollowsVerdictsRevokeRetireAndRestart) {
   StopServer();
   StartServer(config);
   std::string id_b = b->LoadRecord()->device_id;
-  CtlResult revoked =
-      Ctl(admin_credentials_, {"device", "revoke", id_b, "--reason", "stolen"});
+  CtlResult revoked = Ctl(admin_credentials_, {"device", "revoke", id_b,
+                                               "--reason", "stolen", "--yes"});
   ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
   ASSERT_TRUE(GatewayHas(key_b, false));
   EXPECT_GE(watcher_->status().streams_started, 2);
   EXPECT_TRUE(watcher_->status().synced);
 
   // Retiring releases B's address; a new device gets it.
-  CtlResult retired = Ctl(admin_credentials_,
-                          {"device", "retire", id_b, "--reason", "returned"});
+  CtlResult retired =
+      Ctl(admin_credentials_,
+          {"device", "retire", id_b, "--reason", "returned", "--yes"});
   ASSERT_EQ(retired.exit_code, 0) << retired.err;
-  CtlResult again =
-      Ctl(admin_credentials_, {"device", "retire", id_b, "--reason", "twice"});
+  CtlResult again = Ctl(admin_credentials_, {"device", "retire", id_b,
+                                             "--reason", "twice", "--yes"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("already retired"));
   SetVersion("c", "12");

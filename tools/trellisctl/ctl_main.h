@@ -7,9 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "tools/trellisctl/ctl.h"
+
 namespace trellis::ctl {
 
-// Exit codes: 0 ok, 1 the server refused or failed, 2 usage error.
+// Exit codes: 0 ok, 1 the server refused or failed, 2 usage error. `args`
+// excludes the program name.
+int RunCtl(const std::vector<std::string>& args, CtlIo io);
+
+// The same with no terminal: destructive commands need --yes.
 int RunCtl(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err);
 

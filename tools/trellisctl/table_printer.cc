@@ -2,7 +2,16 @@
 
 #include <algorithm>
 
+#include "common/util/terminal_text.h"
+
 namespace trellis::ctl {
+
+void TablePrinter::AddRow(const std::vector<std::string>& cells) {
+  std::vector<std::string> safe;
+  safe.reserve(cells.size());
+  for (const std::string& cell : cells) safe.push_back(TerminalSafe(cell));
+  rows_.push_back(std::move(safe));
+}
 
 std::string TablePrinter::Render() const {
   std::vector<size_t> widths(headers_.size());

@@ -1,4 +1,6 @@
-// Aligned text tables for humans.
+// Aligned text tables for humans. Cells are untrusted text (hostnames, OS
+// versions, reasons): each is made terminal-safe here, so a control
+// character can neither reach the terminal nor break the alignment.
 #ifndef TRELLIS_TOOLS_TRELLISCTL_TABLE_PRINTER_H_
 #define TRELLIS_TOOLS_TRELLISCTL_TABLE_PRINTER_H_
 
@@ -11,9 +13,7 @@ class TablePrinter {
  public:
   explicit TablePrinter(std::vector<std::string> headers)
       : headers_(std::move(headers)) {}
-  void AddRow(std::vector<std::string> cells) {
-    rows_.push_back(std::move(cells));
-  }
+  void AddRow(const std::vector<std::string>& cells);
   std::string Render() const;
 
  private:
