@@ -26,6 +26,7 @@ constexpr char kUsage[] =
     "      [--advertise HOST:PORT] [--tls-dns a,b] [--tls-ip 1.2.3.4,...]\n"
     "      [--device-cert-lifetime 24h] [--checkin-interval 5m]\n"
     "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
+    "      [--restart-grace DURATION (default: check-in interval + 5m)]\n"
     "      [--log-level info]\n"
     "  trellis-server operator create --state-dir DIR --name NAME\n"
     "      --role admin|helpdesk|auditor|gateway [--out FILE] [--server "
@@ -89,11 +90,12 @@ int OperatorCreate(const std::vector<std::string>& argv) {
 }
 
 int Serve(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns",
-                                "tls-ip", "device-cert-lifetime",
-                                "checkin-interval", "enroll-failure-limit",
-                                "validity-window", "vpn-pool", "log-level"},
-                               {}});
+  auto args = ParseArgs(
+      argv,
+      {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
+        "device-cert-lifetime", "checkin-interval", "enroll-failure-limit",
+        "validity-window", "restart-grace", "vpn-pool", "log-level"},
+       {}});
   if (!args.ok()) return Fail(args.status());
   if (!args->positional.empty()) {
     std::cerr << "unexpected argument '" << args->positional[0] << "'\n"
@@ -140,6 +142,18 @@ int Serve(const std::vector<std::string>& argv) {
           "--validity-window must be between 2s and 30d"));
     }
     config.validity_window = *d;
+  }
+  if (args->Has("restart-grace")) {
+    auto d = ParseHumanDuration(args->Get("restart-grace"));
+    if (!d.ok()) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("--restart-grace: ", d.status().message())));
+    }
+    if (*d > absl::Hours(24)) {
+      return Fail(absl::InvalidArgumentError(
+          "--restart-grace must be between 0s and 24h"));
+    }
+    config.restart_grace = *d;
   }
   config.vpn_pool = args->Get("vpn-pool", config.vpn_pool);
   auto limit =

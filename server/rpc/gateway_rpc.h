@@ -1,8 +1,10 @@
 // gRPC edge of the gateway service: authenticates the gateway's operator
-// certificate (role gateway or admin) and attaches the stream to the feed.
+// certificate (role gateway or admin) and attaches the stream to the feed,
+// which re-checks that credential while the stream lasts.
 #ifndef TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 #define TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 
+#include "common/util/clock.h"
 #include "server/auth/authenticator.h"
 #include "server/vpn/peer_feed.h"
 #include "trellis/v1/gateway_service.grpc.pb.h"
@@ -11,7 +13,9 @@ namespace trellis::server {
 
 class GatewayRpc final : public v1::GatewayService::CallbackService {
  public:
-  GatewayRpc(Authenticator* auth, PeerFeed* feed) : auth_(auth), feed_(feed) {}
+  // `clock` dates the re-checks of a stream's credential (expiry).
+  GatewayRpc(Authenticator* auth, PeerFeed* feed, const Clock* clock)
+      : auth_(auth), feed_(feed), clock_(clock) {}
 
   grpc::ServerWriteReactor<v1::PeerUpdate>* WatchPeers(
       grpc::CallbackServerContext* context,
@@ -20,6 +24,7 @@ class GatewayRpc final : public v1::GatewayService::CallbackService {
  private:
   Authenticator* auth_;
   PeerFeed* feed_;
+  const Clock* clock_;
 };
 
 }  // namespace trellis::server
