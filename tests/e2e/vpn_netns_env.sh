@@ -130,7 +130,7 @@ in_ns "$ns_gw" ip addr add 10.99.0.1/24 dev "$wg_gw"
 in_ns "$ns_gw" ip link set "$wg_gw" up
 start_gateway() {
   ip netns exec "$ns_gw" "$gateway_bin" --credentials "$work/gateway.creds" \
-    --interface "$wg_gw" >>"$work/gateway.log" 2>&1 &
+    --interface "$wg_gw" --nft-dir "$work/nft" >>"$work/gateway.log" 2>&1 &
   echo $! >"$work/gateway.pid"
   disown
 }
