@@ -28,6 +28,7 @@ constexpr char kUsage[] =
     "      [--device-cert-lifetime 24h] [--checkin-interval 5m]\n"
     "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
     "      [--vpn-pool 10.200.0.0/16] [--log-level info]\n"
+    "      [--restart-grace DURATION (default: check-in interval + 5m)]\n"
     "  trellis-server operator create --state-dir DIR --name NAME\n"
     "      --role admin|helpdesk|auditor|gateway [--out FILE]\n"
     "      [--server HOST:PORT] [--lifetime 90d]\n"
@@ -37,7 +38,8 @@ constexpr char kUsage[] =
     "  1-65535, required when --listen is 0.0.0.0 or [::];\n"
     "  --device-cert-lifetime 10m-365d; --checkin-interval 1s-24h;\n"
     "  --validity-window 2s-30d and longer than --checkin-interval;\n"
-    "  --enroll-failure-limit 1-1000000; --lifetime 1h-3650d.\n"
+    "  --enroll-failure-limit 1-1000000; --restart-grace 0s-24h;\n"
+    "  --lifetime 1h-3650d.\n"
     "exit codes: 0 ok, 1 failed (e.g. cannot listen, unreadable state),\n"
     "  2 bad command line.\n";
 

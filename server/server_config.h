@@ -2,6 +2,7 @@
 #ifndef TRELLIS_SERVER_SERVER_CONFIG_H_
 #define TRELLIS_SERVER_SERVER_CONFIG_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct ServerConfig {
   // A device silent for longer than this is stale (treated as
   // noncompliant). Default: three check-in intervals.
   absl::Duration validity_window = absl::Minutes(15);
+  // After a start, no device becomes stale until this has passed, so time
+  // the server was down never counts as silence (compliance/staleness.h).
+  // Unset: the check-in interval plus the agents' default back-off (5 min).
+  std::optional<absl::Duration> restart_grace;
   // How often compliance timers (grace deadlines, staleness) are checked.
   absl::Duration sweep_period = absl::Seconds(1);
 
@@ -39,6 +44,9 @@ struct ServerConfig {
   std::string vpn_pool = "10.200.0.0/16";
   // How often an idle gateway feed sends a heartbeat.
   absl::Duration peer_feed_heartbeat = absl::Seconds(5);
+  // How often an open gateway stream's credential is checked again; a
+  // replaced, expired or downgraded credential ends the stream.
+  absl::Duration gateway_recheck_period = absl::Seconds(5);
 
   // Largest request the server accepts, in bytes.
   int max_request_bytes = 1 << 20;

@@ -149,6 +149,11 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
         FormatHumanDuration(interval),
         "); about three check-in intervals is usual"));
   }
+  if (config.restart_grace.has_value()) {
+    s = CheckDuration("restart-grace", *config.restart_grace, kMinRestartGrace,
+                      kMaxRestartGrace);
+    if (!s.ok()) return s;
+  }
   s = CheckEnrollFailureLimit(config.enroll_failure_limit);
   if (!s.ok()) return s;
   auto pool = MakeTunnelAddressPool(config.vpn_pool);
@@ -164,7 +169,8 @@ absl::StatusOr<ServeFlags> ParseServeFlags(
   auto args = ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns",
                                 "tls-ip", "device-cert-lifetime",
                                 "checkin-interval", "enroll-failure-limit",
-                                "validity-window", "vpn-pool", "log-level"},
+                                "validity-window", "restart-grace", "vpn-pool",
+                                "log-level"},
                                {}});
   if (!args.ok()) return args.status();
   if (!args->positional.empty()) {
@@ -201,6 +207,12 @@ absl::StatusOr<ServeFlags> ParseServeFlags(
                                kMinValidityWindow, kMaxValidityWindow);
     if (!d.ok()) return d.status();
     config.validity_window = *d;
+  }
+  if (args->Has("restart-grace")) {
+    auto d = ParseDurationFlag("restart-grace", args->Get("restart-grace"),
+                               kMinRestartGrace, kMaxRestartGrace);
+    if (!d.ok()) return d.status();
+    config.restart_grace = *d;
   }
   config.vpn_pool = args->Get("vpn-pool", config.vpn_pool);
   auto limit =

@@ -44,12 +44,18 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       renewer_(store_.get(), &enroller_, config_.clock),
       policies_(store_.get(), &pki_, config_.clock),
       peer_sync_(&pool_, PeerSync::FromRegistry(&policies_)),
-      peer_feed_(store_.get(), config_.peer_feed_heartbeat),
+      peer_feed_(store_.get(), config_.peer_feed_heartbeat,
+                 config_.gateway_recheck_period),
       redecider_(PeerSync::FromRegistry(&policies_), &peer_sync_),
       checkin_(store_.get(), &config_, &policies_, &peer_sync_),
       devices_(store_.get(), config_.clock, &policies_, &peer_sync_),
-      sweeper_(store_.get(), config_.clock, config_.validity_window,
-               &peer_sync_, &redecider_),
+      sweeper_(
+          store_.get(), config_.clock,
+          StalenessRule(config_.validity_window,
+                        config_.restart_grace.value_or(DefaultRestartGrace(
+                            absl::Seconds(config_.checkin_interval_seconds))),
+                        config_.clock->Now()),
+          &peer_sync_, &redecider_),
       exceptions_(store_.get(), config_.clock, &redecider_) {}
 
 absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
@@ -88,8 +94,8 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   // Profiles, the pool or the access rules may differ from the last run.
   self->ResyncVpnPeers();
   server->peer_feed_.Start();
-  server->gateway_rpc_ =
-      std::make_unique<GatewayRpc>(&server->auth_, &server->peer_feed_);
+  server->gateway_rpc_ = std::make_unique<GatewayRpc>(
+      &server->auth_, &server->peer_feed_, server->config_.clock);
   server->tokens_ = std::make_unique<TokenAdmin>(
       server->store_.get(), &server->pki_, server->config_.clock);
   server->device_rpc_ = std::make_unique<DeviceRpc>(

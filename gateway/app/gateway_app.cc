@@ -25,6 +25,7 @@ devices the Trellis server allows on the VPN.
 usage:
   trellis-gateway --credentials FILE --interface IFACE
                   [--server HOST:PORT] [--log-level LEVEL] [--nft-dir DIR]
+  trellis-gateway --version | --help
 
   --credentials FILE  gateway credential made on the server host with
                       `trellis-server operator create NAME --role gateway`
@@ -57,12 +58,13 @@ absl::StatusOr<GatewayFlags> ParseGatewayFlags(
   ArgSpec spec;
   spec.value_flags = {"credentials", "interface", "server", "log-level",
                       "nft-dir"};
-  spec.bool_flags = {"help"};
+  spec.bool_flags = {"help", "version"};
   absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, spec);
   if (!parsed.ok()) return parsed.status();
   GatewayFlags flags;
   flags.help = parsed->Has("help");
-  if (flags.help) return flags;
+  flags.version = parsed->Has("version");
+  if (flags.help || flags.version) return flags;
   if (!parsed->positional.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", parsed->positional[0], "'"));
@@ -129,6 +131,10 @@ int RunGateway(const std::vector<std::string>& args, CommandRunner* runner,
   }
   if (flags->help) {
     out << kGatewayUsage;
+    return 0;
+  }
+  if (flags->version) {
+    out << "trellis-gateway " << TRELLIS_VERSION << "\n";
     return 0;
   }
   absl::Status level = SetLogLevelFlag(flags->log_level);

@@ -16,6 +16,7 @@ extern const char kGatewayUsage[];
 
 struct GatewayFlags {
   bool help = false;
+  bool version = false;
   std::string credentials_path;
   std::string interface_name;
   std::string server_address;  // empty: the one in the credentials

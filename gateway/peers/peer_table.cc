@@ -1,5 +1,6 @@
 #include "gateway/peers/peer_table.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -128,6 +129,13 @@ absl::StatusOr<TableUpdate> PeerTable::ApplyDelta(
   TableUpdate result;
   result.kind = TableUpdate::Kind::kDelta;
   result.serial = update.serial();
+  // One delta may name a key more than once (removed by a timer, then added
+  // back by the device's next check-in). Only the net change per key is
+  // reported: WireGuard must never see "remove K" then "set K" for a peer
+  // that ends as it started, because removing a peer ends its session and
+  // the tunnel stays dead for ~15 s after it is re-added.
+  std::map<std::string, std::optional<DesiredPeer>> first_before;
+  std::vector<std::string> order;
   for (const v1::GatewayPeer& peer : update.peers()) {
     std::optional<DesiredPeer> after;
     if (GrantsAccess(peer)) {
@@ -143,14 +151,22 @@ absl::StatusOr<TableUpdate> PeerTable::ApplyDelta(
     std::optional<DesiredPeer> before;
     auto it = peers_.find(peer.public_key());
     if (it != peers_.end()) before = it->second;
-    if (before == after) continue;
+    if (first_before.emplace(peer.public_key(), before).second) {
+      order.push_back(peer.public_key());
+    }
     if (after) {
-      peers_[peer.public_key()] = *after;
+      peers_[peer.public_key()] = *std::move(after);
     } else {
       peers_.erase(peer.public_key());
     }
-    result.changes.push_back(
-        {peer.public_key(), std::move(before), std::move(after)});
+  }
+  for (const std::string& key : order) {
+    std::optional<DesiredPeer> after;
+    auto it = peers_.find(key);
+    if (it != peers_.end()) after = it->second;
+    std::optional<DesiredPeer>& before = first_before[key];
+    if (before == after) continue;
+    result.changes.push_back({key, std::move(before), std::move(after)});
   }
   serial_ = update.serial();
   return result;

@@ -43,8 +43,9 @@ struct TableUpdate {
   Kind kind = Kind::kNothing;
   uint64_t serial = 0;
   // kSnapshot: every difference from the previous table. kDelta: the peers
-  // that really changed, in message order (a delta restating a peer's
-  // current state is left out).
+  // that really changed, one entry per key with its state before the delta
+  // and after it, in order of first mention (a delta restating a peer's
+  // current state, or removing and re-adding it unchanged, is left out).
   std::vector<PeerChange> changes;
   // Peers the server sent that are unusable (bad key or address). They are
   // left out of the table, so a bad peer never keeps or gets access.

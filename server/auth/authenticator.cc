@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
+#include "common/util/time_format.h"
 #include "server/auth/peer_certificate.h"
 
 namespace trellis::server {
@@ -132,6 +133,40 @@ absl::StatusOr<OperatorRecord> Authenticator::AuthenticateOperator(
         "new credentials with trellis-server operator create");
   }
   return *op;
+}
+
+absl::Status Authenticator::RecheckOperator(const OperatorRecord& seen,
+                                            Permission permission,
+                                            absl::Time now) {
+  std::optional<OperatorRecord> op;
+  absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto found = r.GetOperator(seen.name);
+    if (!found.ok()) return found.status();
+    op = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!op) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("operator ", seen.name, " was removed"));
+  }
+  if (op->key_hash != seen.key_hash) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the credential of operator ", seen.name,
+                     " was replaced; reconnect with the new credentials file"));
+  }
+  if (now >= op->cert_expires_at) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the credential of operator ", seen.name, " expired at ",
+                     Rfc3339(op->cert_expires_at)));
+  }
+  absl::Status allowed = CheckPermission(op->role, permission);
+  if (!allowed.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("operator ", seen.name, " now has role ",
+                     RoleName(op->role), ": ", allowed.message()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace trellis::server

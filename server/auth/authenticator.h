@@ -41,6 +41,14 @@ class Authenticator {
   absl::StatusOr<OperatorRecord> AuthenticateOperator(
       const grpc::AuthContext& auth);
 
+  // For a long-lived call: is the operator `seen` at the call's start still
+  // registered with the same key, unexpired at `now`, and allowed
+  // `permission`? Unauthenticated when the credential was replaced, removed
+  // or expired, PermissionDenied when the role no longer allows it; the
+  // message names the operator and the reason.
+  absl::Status RecheckOperator(const OperatorRecord& seen,
+                               Permission permission, absl::Time now);
+
  private:
   Store* store_;
 };

@@ -14,7 +14,7 @@ constexpr uint64_t kPeerChangesKept = 100000;
 
 absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
   const absl::Time now = clock_->Now();
-  const absl::Time stale_before = now - validity_window_;
+  const absl::Time stale_before = staleness_.StaleBefore(now);
   int moved = 0;
   absl::Status s = store_->WriteSync([&](StoreWriter& w) -> absl::Status {
     // Inside the write, so a check-in racing the sweep is either seen here
@@ -23,14 +23,17 @@ absl::StatusOr<int> ComplianceSweeper::SweepOnce() {
     if (!due.ok()) return due.status();
     for (DeviceRecord& d : *due) {
       absl::Status st;
-      if (!d.last_seen_at || *d.last_seen_at < stale_before) {
+      // Never seen: stale once staleness counts at all.
+      const bool stale = d.last_seen_at ? *d.last_seen_at < stale_before
+                                        : stale_before != absl::InfinitePast();
+      if (stale) {
         st = MoveCompliance(
             w, d, v1::COMPLIANCE_STATE_STALE, std::nullopt,
             absl::StrCat(
                 "no check-in since ",
                 d.last_seen_at ? Rfc3339(*d.last_seen_at) : "enrolment",
-                " (validity window ", absl::FormatDuration(validity_window_),
-                ")"),
+                " (validity window ",
+                absl::FormatDuration(staleness_.validity_window()), ")"),
             now);
       } else {
         st = MoveCompliance(

@@ -14,14 +14,16 @@ class WatchPeersReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                           public PeerSubscriber {
  public:
   WatchPeersReactor(PeerFeed* feed, std::string who,
-                    const v1::WatchPeersRequest& request)
+                    const v1::WatchPeersRequest& request,
+                    PeerFeed::Recheck recheck)
       : feed_(feed), who_(std::move(who)) {
     LogInfo("gateway feed: ", who_, " connected (resume from ",
             request.feed_id().empty()
                 ? std::string("nothing")
                 : absl::StrCat(request.feed_id(), "/", request.after_serial()),
             ")");
-    handle_ = feed_->Subscribe(this, request.feed_id(), request.after_serial());
+    handle_ = feed_->Subscribe(this, request.feed_id(), request.after_serial(),
+                               std::move(recheck));
   }
 
   bool Send(const v1::PeerUpdate& update) override {
@@ -42,6 +44,8 @@ class WatchPeersReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   }
 
   void End(const absl::Status& status) override {
+    LogInfo("gateway feed: ending the stream of ", who_, ": ",
+            status.message());
     absl::MutexLock lock(&mu_);
     FinishLocked(ToGrpcStatus(status));
   }
@@ -121,8 +125,13 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GatewayRpc::WatchPeers(
     return new RefusedReactor(absl::InvalidArgumentError(
         "after_serial needs the feed_id it belongs to"));
   }
+  // Certificates are checked when the connection is made, but a stream
+  // lasts for as long as the gateway runs: the feed asks again on a timer.
+  PeerFeed::Recheck recheck = [auth = auth_, clock = clock_, seen = *op] {
+    return auth->RecheckOperator(seen, Permission::kWatchPeers, clock->Now());
+  };
   return new WatchPeersReactor(feed_, absl::StrCat("operator:", op->name),
-                               *request);
+                               *request, std::move(recheck));
 }
 
 }  // namespace trellis::server

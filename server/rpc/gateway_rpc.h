@@ -1,9 +1,11 @@
 // gRPC edge of the gateway service: parses the request (raw bytes, see
 // parsed_request.h), authenticates the gateway's operator certificate (role
-// gateway or admin) and attaches the stream to the feed.
+// gateway or admin) and attaches the stream to the feed, which re-checks that
+// credential while the stream lasts.
 #ifndef TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 #define TRELLIS_SERVER_RPC_GATEWAY_RPC_H_
 
+#include "common/util/clock.h"
 #include "server/auth/authenticator.h"
 #include "server/vpn/peer_feed.h"
 #include "trellis/v1/gateway_service.grpc.pb.h"
@@ -15,7 +17,9 @@ using RawGatewayService = v1::GatewayService::WithRawCallbackMethod_WatchPeers<
 
 class GatewayRpc final : public RawGatewayService {
  public:
-  GatewayRpc(Authenticator* auth, PeerFeed* feed) : auth_(auth), feed_(feed) {}
+  // `clock` dates the re-checks of a stream's credential (expiry).
+  GatewayRpc(Authenticator* auth, PeerFeed* feed, const Clock* clock)
+      : auth_(auth), feed_(feed), clock_(clock) {}
 
   // Each update goes out already encoded.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchPeers(
@@ -25,6 +29,7 @@ class GatewayRpc final : public RawGatewayService {
  private:
   Authenticator* auth_;
   PeerFeed* feed_;
+  const Clock* clock_;
 };
 
 }  // namespace trellis::server

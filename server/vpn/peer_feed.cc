@@ -1,5 +1,6 @@
 #include "server/vpn/peer_feed.h"
 
+#include <algorithm>
 #include <deque>
 
 #include "absl/strings/str_split.h"
@@ -20,6 +21,8 @@ struct PeerFeed::Handle {
   uint64_t serial ABSL_GUARDED_BY(mu) = 0;
   std::deque<v1::PeerUpdate> queued ABSL_GUARDED_BY(mu);
   absl::Time last_sent ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+  PeerFeed::Recheck recheck ABSL_GUARDED_BY(mu);
+  absl::Time next_recheck ABSL_GUARDED_BY(mu) = absl::InfinitePast();
 };
 
 namespace {
@@ -42,8 +45,9 @@ v1::GatewayPeer ToGatewayPeer(const VpnPeerRecord& r) {
 
 }  // namespace
 
-PeerFeed::PeerFeed(Store* store, absl::Duration heartbeat)
-    : store_(store), heartbeat_(heartbeat) {}
+PeerFeed::PeerFeed(Store* store, absl::Duration heartbeat,
+                   absl::Duration recheck_period)
+    : store_(store), heartbeat_(heartbeat), recheck_period_(recheck_period) {}
 
 PeerFeed::~PeerFeed() { Stop(); }
 
@@ -75,13 +79,16 @@ void PeerFeed::Notify() {
 
 std::shared_ptr<PeerFeed::Handle> PeerFeed::Subscribe(
     PeerSubscriber* subscriber, const std::string& feed_id,
-    uint64_t after_serial) {
+    uint64_t after_serial, Recheck recheck) {
   auto h = std::make_shared<Handle>();
   {
     absl::MutexLock lock(&h->mu);
     h->subscriber = subscriber;
     h->requested_feed_id = feed_id;
     h->requested_serial = after_serial;
+    h->recheck = std::move(recheck);
+    // The caller was checked when the call arrived.
+    h->next_recheck = absl::Now() + recheck_period_;
   }
   absl::MutexLock lock(&mu_);
   handles_.push_back(h);
@@ -111,7 +118,8 @@ void PeerFeed::Unsubscribe(const std::shared_ptr<Handle>& h) {
 void PeerFeed::Run() {
   // Heartbeats are checked a few times per period, so none is late by more
   // than a fraction of it.
-  const absl::Duration tick = heartbeat_ / 4;
+  // Callers are re-checked on the same ticks.
+  const absl::Duration tick = std::min(heartbeat_ / 4, recheck_period_);
   while (true) {
     std::vector<std::shared_ptr<Handle>> handles;
     {
@@ -128,6 +136,7 @@ void PeerFeed::Run() {
       handles = handles_;
     }
     if (handles.empty()) continue;
+    for (const auto& h : handles) RecheckCaller(*h, absl::Now());
     PeerFeedBounds bounds;
     absl::Status read = store_->Read([&](StoreReader& r) -> absl::Status {
       absl::StatusOr<PeerFeedBounds> b = r.GetPeerFeedBounds();
@@ -142,6 +151,23 @@ void PeerFeed::Run() {
     const absl::Time now = absl::Now();
     for (const auto& h : handles) Serve(*h, bounds, now);
   }
+}
+
+void PeerFeed::RecheckCaller(Handle& h, absl::Time now) {
+  absl::MutexLock lock(&h.mu);
+  if (h.subscriber == nullptr || !h.recheck || now < h.next_recheck) return;
+  h.next_recheck = now + recheck_period_;
+  absl::Status allowed = h.recheck();
+  if (allowed.ok()) return;
+  if (!absl::IsUnauthenticated(allowed) && !absl::IsPermissionDenied(allowed)) {
+    // Not knowing (e.g. the database is busy) is no reason to cut a
+    // gateway off; the next tick asks again.
+    LogError("gateway feed: cannot re-check a gateway's credential: ",
+             allowed.message());
+    return;
+  }
+  h.subscriber->End(allowed);
+  h.subscriber = nullptr;
 }
 
 absl::Status PeerFeed::LoadSnapshot(Handle& h) ABSL_NO_THREAD_SAFETY_ANALYSIS {

@@ -2,10 +2,15 @@
 // then the change log from the store, then heartbeats. One thread serves
 // every subscriber: it wakes when a commit may have changed peers (the
 // store's commit observer calls Notify), when a write to a gateway
-// completes, and every heartbeat period.
+// completes, and every heartbeat period. The same thread re-checks each
+// stream's caller every recheck period and ends the stream once the caller
+// is no longer allowed (credential replaced, removed, expired, role changed):
+// credentials are changed by `trellis-server operator create` in another
+// process, so no commit in this one announces it.
 #ifndef TRELLIS_SERVER_VPN_PEER_FEED_H_
 #define TRELLIS_SERVER_VPN_PEER_FEED_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,7 +40,8 @@ class PeerFeed {
   // Peers per SNAPSHOT message and per DELTA message.
   static constexpr int kChunk = 500;
 
-  PeerFeed(Store* store, absl::Duration heartbeat);
+  PeerFeed(Store* store, absl::Duration heartbeat,
+           absl::Duration recheck_period = absl::Seconds(5));
   ~PeerFeed();
 
   void Start();
@@ -45,12 +51,18 @@ class PeerFeed {
   // Something committed; serve subscribers whose view is behind.
   void Notify();
 
+  // Is the stream's caller still allowed? Non-OK ends the stream with that
+  // status. Called from the feed's thread.
+  using Recheck = std::function<absl::Status()>;
+
   // Registers a stream resuming from (feed_id, after_serial). The returned
-  // handle is what the reactor reports back with.
+  // handle is what the reactor reports back with. `recheck` (may be empty)
+  // runs every recheck period.
   struct Handle;
   std::shared_ptr<Handle> Subscribe(PeerSubscriber* subscriber,
                                     const std::string& feed_id,
-                                    uint64_t after_serial);
+                                    uint64_t after_serial,
+                                    Recheck recheck = nullptr);
   // The previous Send() finished (ok: delivered to the transport).
   void SendDone(const std::shared_ptr<Handle>& handle, bool ok);
   // The stream ended; the subscriber pointer is not used after this.
@@ -60,10 +72,13 @@ class PeerFeed {
   void Run();
   // Sends the next message to `h` if it is idle and has something to send.
   void Serve(Handle& h, const PeerFeedBounds& bounds, absl::Time now);
+  // Ends `h` if its recheck is due and fails.
+  void RecheckCaller(Handle& h, absl::Time now);
   absl::Status LoadSnapshot(Handle& h);
 
   Store* store_;
   absl::Duration heartbeat_;
+  absl::Duration recheck_period_;
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

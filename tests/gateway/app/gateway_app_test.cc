@@ -53,6 +53,20 @@ TEST_F(GatewayAppTest, HelpDocumentsInterfaceSetup) {
   EXPECT_THAT(out_.str(), HasSubstr("wg set wg0 private-key"));
 }
 
+TEST_F(GatewayAppTest, VersionPrintsNameAndVersion) {
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_EQ(out_.str(), "trellis-gateway " TRELLIS_VERSION "\n");
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_TRUE(runner_.calls().empty());
+}
+
+TEST_F(GatewayAppTest, UnknownFlagIsAnError) {
+  EXPECT_EQ(Run({"--verbose"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown option --verbose"));
+  EXPECT_THAT(err_.str(), HasSubstr("trellis-gateway --help"));
+  EXPECT_EQ(out_.str(), "");
+}
+
 TEST_F(GatewayAppTest, UsageErrors) {
   EXPECT_EQ(Run({"--interface", "wg0"}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("--credentials FILE is required"));

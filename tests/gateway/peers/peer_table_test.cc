@@ -107,6 +107,37 @@ TEST(PeerTableTest, DeltaRestatingCurrentStateIsNoChange) {
   EXPECT_EQ(table.serial(), 11u);
 }
 
+// A timer removes a peer and the device's next check-in adds it back: when
+// both reach the gateway in one delta, the net change is nothing.
+TEST(PeerTableTest, RemovedAndReAddedUnchangedInOneDeltaIsNoChange) {
+  PeerTable table = SyncedTable();
+  absl::StatusOr<TableUpdate> update = table.Apply(Delta(
+      "F", 12,
+      {RemovedPeer(1, "dev-1"), FullPeer(1, "dev-1", {"10.200.0.1/32"})}));
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_THAT(update->changes, IsEmpty());
+  EXPECT_THAT(Keys(table.peers()), ElementsAre(Key(1), Key(2)));
+  EXPECT_EQ(table.serial(), 12u);
+}
+
+// Removed and re-added with another address: one change from the state
+// before the delta to the state after it, never a removal.
+TEST(PeerTableTest, RemovedAndReAddedChangedInOneDeltaIsOneChange) {
+  PeerTable table = SyncedTable();
+  absl::StatusOr<TableUpdate> update = table.Apply(Delta(
+      "F", 12,
+      {RemovedPeer(1, "dev-1"), FullPeer(3, "dev-3", {"10.200.0.3/32"}),
+       FullPeer(1, "dev-1", {"10.200.0.9/32"}), RemovedPeer(3, "dev-3")}));
+  ASSERT_TRUE(update.ok()) << update.status();
+  ASSERT_EQ(update->changes.size(), 1u);
+  const PeerChange& change = update->changes[0];
+  EXPECT_EQ(change.public_key, Key(1));
+  ASSERT_TRUE(change.before.has_value());
+  ASSERT_TRUE(change.after.has_value());
+  EXPECT_THAT(change.before->allowed_ips, ElementsAre("10.200.0.1/32"));
+  EXPECT_THAT(change.after->allowed_ips, ElementsAre("10.200.0.9/32"));
+}
+
 TEST(PeerTableTest, RefusesSerialGoingBackwardsOrRepeating) {
   PeerTable table = SyncedTable();
   ASSERT_TRUE(table.Apply(Delta("F", 11, {RemovedPeer(1, "dev-1")})).ok());

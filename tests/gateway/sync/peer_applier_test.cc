@@ -75,6 +75,15 @@ class PeerApplierTest : public ::testing::Test {
         firewall_("wg0", &runner_, temp_.File("nft")),
         applier_(&interface_, &firewall_, &clock_, absl::Minutes(1)) {}
 
+  // Synced at serial 1 with peer 1 (full access); the timeline is empty.
+  void StartWithPeer1() {
+    ASSERT_TRUE(
+        applier_
+            .Apply(Snapshot("F", 1, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
+            .ok());
+    timeline_.events.clear();
+  }
+
   trellis::testing::TempDir temp_;
   Timeline timeline_;
   RecordingInterface interface_;
@@ -129,12 +138,30 @@ TEST_F(PeerApplierTest, QuarantineOrdering) {
   EXPECT_THAT(timeline_.events, ElementsAre("wg remove 1", "nft remove table"));
 }
 
+// Removing a WireGuard peer ends its session, and a re-added peer carries
+// no traffic for ~15 s. A delta that removes a peer and adds it back the
+// same must leave the interface alone; one that re-adds it with another
+// address only updates its allowed-ips.
+TEST_F(PeerApplierTest, RemoveAndReAddInOneDeltaNeverRemovesThePeer) {
+  StartWithPeer1();
+  ASSERT_TRUE(applier_
+                  .Apply(Delta("F", 2,
+                               {RemovedPeer(1, "dev-1"),
+                                FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
+                  .ok());
+  EXPECT_THAT(timeline_.events, IsEmpty());
+
+  ASSERT_TRUE(applier_
+                  .Apply(Delta("F", 3,
+                               {RemovedPeer(1, "dev-1"),
+                                FullPeer(1, "dev-1", {"10.200.0.5/32"})}))
+                  .ok());
+  EXPECT_THAT(timeline_.events, ElementsAre("wg set 1"));
+  EXPECT_THAT(interface_.peers().at(Key(1)), ElementsAre("10.200.0.5/32"));
+}
+
 TEST_F(PeerApplierTest, AccessChangeAloneReloadsOnlyFirewall) {
-  ASSERT_TRUE(
-      applier_
-          .Apply(Snapshot("F", 1, {FullPeer(1, "dev-1", {"10.200.0.1/32"})}))
-          .ok());
-  timeline_.events.clear();
+  StartWithPeer1();
   ASSERT_TRUE(applier_
                   .Apply(Delta("F", 2,
                                {QuarantinedPeer(1, "dev-1", {"10.200.0.1/32"},

@@ -1,6 +1,8 @@
 #include "server/vpn/peer_feed.h"
 
+#include <atomic>
 #include <deque>
+#include <optional>
 
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
@@ -200,6 +202,58 @@ TEST_F(PeerFeedTest, StopEndsEveryStream) {
   ASSERT_TRUE(stream.NextChange().has_value());
   feed_.Stop();
   EXPECT_TRUE(absl::IsUnavailable(stream.ended())) << stream.ended();
+}
+
+}  // namespace
+}  // namespace trellis::server
+
+namespace trellis::server {
+namespace {
+
+// A stream that only records how it ended.
+class EndRecorder : public PeerSubscriber {
+ public:
+  bool Send(const v1::PeerUpdate&) override { return true; }
+  void End(const absl::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    ended_ = status;
+  }
+  std::optional<absl::Status> WaitForEnd(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::optional<absl::Status>* e) { return e->has_value(); },
+            &ended_),
+        timeout);
+    return ended_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::optional<absl::Status> ended_ ABSL_GUARDED_BY(mu_);
+};
+
+// The caller's credential is asked about on a timer; not being able to tell
+// (store busy) keeps the stream, a refusal ends it with that status.
+TEST(PeerFeedRecheckTest, RefusalEndsTheStreamUnknownDoesNot) {
+  VpnTestEnv env;
+  PeerFeed feed(&env.store(), absl::Seconds(5), absl::Milliseconds(20));
+  feed.Start();
+  std::atomic<int> calls{0};
+  EndRecorder stream;
+  auto handle = feed.Subscribe(&stream, "", 0, [&calls]() -> absl::Status {
+    int n = ++calls;
+    if (n <= 2) return absl::UnavailableError("database is locked");
+    if (n == 3) return absl::OkStatus();
+    return absl::UnauthenticatedError("the credential of gw-1 was replaced");
+  });
+  std::optional<absl::Status> ended = stream.WaitForEnd(absl::Seconds(10));
+  ASSERT_TRUE(ended.has_value()) << "the stream was never ended";
+  EXPECT_EQ(ended->code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ended->message(), "the credential of gw-1 was replaced");
+  EXPECT_EQ(calls.load(), 4);
+  feed.Unsubscribe(handle);
+  feed.Stop();
 }
 
 }  // namespace
