@@ -178,3 +178,25 @@ TEST(ServerConfigTest, ConfigBuiltInCodeObeysTheSameRanges) {
 
 }  // namespace
 }  // namespace trellis::server
+
+namespace trellis::server {
+namespace {
+
+TEST(ServeFlagsRestartGraceTest, TakenAndBounded) {
+  auto parsed = ParseServeFlags(
+      {"--state-dir", "/tmp/trellis-flags-test", "--restart-grace", "90s"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_TRUE(parsed->config.restart_grace.has_value());
+  EXPECT_EQ(*parsed->config.restart_grace, absl::Seconds(90));
+  auto unset = ParseServeFlags({"--state-dir", "/tmp/trellis-flags-test"});
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_FALSE(unset->config.restart_grace.has_value());
+  auto too_long = ParseServeFlags(
+      {"--state-dir", "/tmp/trellis-flags-test", "--restart-grace", "25h"});
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_THAT(std::string(too_long.status().message()),
+              ::testing::HasSubstr("--restart-grace"));
+}
+
+}  // namespace
+}  // namespace trellis::server
