@@ -166,7 +166,11 @@ absl::Status AgentState::SaveIdentity(const std::string& key_pem,
 
 absl::StatusOr<AgentState::Identity> AgentState::LoadIdentity() const {
   auto ca = ReadFile(CaPath());
-  if (!ca.ok()) return LocalError(ca.status(), "reading the pinned CA");
+  if (!ca.ok()) {
+    // Missing says "not enrolled"; anything else is a local read error.
+    if (absl::IsNotFound(ca.status())) return ca.status();
+    return LocalError(ca.status(), "reading the pinned CA");
+  }
   // A renewal writes device.key.new and device.crt.new, then renames them
   // over the old pair; a crash in between leaves a mix. Take the first pair
   // whose certificate matches its key.
