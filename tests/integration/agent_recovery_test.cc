@@ -84,8 +84,17 @@ TEST_F(AgentRecoveryTest, EnrolmentWhoseAnswerWasLostCompletesOnTheSameToken) {
   ASSERT_TRUE(record.ok()) << record.status();
   EXPECT_EQ(record->device_id, device_id);
   ASSERT_EQ(Devices().size(), 1u);
-  CtlResult tokens = Ctl(admin_credentials_, {"token", "list"});
-  EXPECT_THAT(tokens.out, HasSubstr("1/1"));
+  std::vector<server::TokenRecord> tokens;
+  ASSERT_TRUE(server_->store()
+                  .Read([&](server::StoreReader& r) -> absl::Status {
+                    auto t = r.ListTokens();
+                    if (!t.ok()) return t.status();
+                    tokens = *t;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].uses, 1);
 
   auto checked_in = CheckIn(*again);
   ASSERT_TRUE(checked_in.ok()) << checked_in.status();
