@@ -5,13 +5,13 @@
 #include "agent/checkin/checkin_client.h"
 #include "agent/cli/status_file.h"
 #include "agent/renewal/certificate_renewal.h"
+#include "common/util/files.h"
 #include "common/util/logging.h"
 
 namespace trellis::agent {
 
 bool IsFatalForDevice(const absl::Status& status) {
-  return absl::IsPermissionDenied(status) ||
-         absl::IsFailedPrecondition(status) || absl::IsDataLoss(status);
+  return absl::IsPermissionDenied(status) && IsServerAnswer(status);
 }
 
 absl::Status RunLoop::Attempt(const RunOptions& options,
@@ -39,9 +39,11 @@ absl::Status RunLoop::Attempt(const RunOptions& options,
   }
   if (!response.ok()) return response.status();
   *next_interval_seconds = response->next_checkin_seconds();
+  const std::string reused = DescribeReused(probe_->fact_cache().reused());
   LogInfo("agent: checked in (sequence ", response->accepted_sequence(),
           response->duplicate() ? ", retry" : "",
-          response->facts_unchanged() ? ", posture unchanged" : "", ")");
+          response->facts_unchanged() ? ", posture unchanged" : "",
+          reused.empty() ? "" : "; reused ", reused, ")");
   return absl::OkStatus();
 }
 
@@ -64,6 +66,8 @@ bool RunLoop::Wait(absl::Duration delay) {
 }
 
 absl::Status RunLoop::Run(const RunOptions& options) {
+  // Before enrolment there is nothing to run: said at once, not retried.
+  if (!FileExists(state_.RecordPath())) return state_.LoadRecord().status();
   LoopTiming timing = options.timing;
   Backoff backoff(timing, uniform01_);
   for (int attempt = 1;; ++attempt) {

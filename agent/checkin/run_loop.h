@@ -44,8 +44,10 @@ class RunLoop {
         uniform01_(std::move(uniform01)) {}
 
   // With `once`: one renewal check and one check-in; returns its status.
-  // Otherwise runs until the sleeper says stop, a device-fatal error
-  // (revoked, unenrolled) occurs, or max_attempts is reached.
+  // Otherwise runs until the sleeper says stop, the server says the device
+  // is revoked or retired, or max_attempts is reached. Local errors (state
+  // files unreadable or unwritable) and network errors are retried with
+  // back-off; they never stop the loop or take the tunnel down.
   absl::Status Run(const RunOptions& options);
 
   // Applies each check-in's VPN assignment through `vpn` (not owned; null:
@@ -64,8 +66,9 @@ class RunLoop {
   VpnEnforcer* vpn_ = nullptr;
 };
 
-// True for errors no retry can fix: the device was revoked, or its identity
-// is gone.
+// True only for the server's own answer that the device is revoked or
+// retired (PERMISSION_DENIED from the check-in RPC). A local error is never
+// a verdict, even when the OS said EACCES.
 bool IsFatalForDevice(const absl::Status& status);
 
 }  // namespace trellis::agent

@@ -7,9 +7,9 @@ namespace trellis::agent {
 std::unique_ptr<DeviceProbe> DeviceProbe::Real() {
   auto system = std::make_unique<RealSystemSource>();
   auto runner = std::make_unique<RealCommandRunner>();
-  auto probe = std::make_unique<DeviceProbe>(system.get(), runner.get(),
-                                             Clock::Real(), PlatformCollectors(),
-                                             BuildPlatform());
+  auto probe =
+      std::make_unique<DeviceProbe>(system.get(), runner.get(), Clock::Real(),
+                                    PlatformCollectors(), BuildPlatform());
   probe->owned_system_ = std::move(system);
   probe->owned_runner_ = std::move(runner);
   return probe;
@@ -23,7 +23,7 @@ CollectContext DeviceProbe::Context() {
 
 v1::PostureReport DeviceProbe::Collect(const AgentFacts& agent) {
   CollectContext context = Context();
-  return CollectReport(collectors_, context, platform_, agent);
+  return CollectReport(collectors_, context, platform_, agent, &cache_);
 }
 
 std::optional<v1::FactTable> DeviceProbe::CollectTable(

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/facts/collector.h"
+#include "agent/facts/fact_cache.h"
 #include "agent/facts/report_collector.h"
 
 namespace trellis::agent {
@@ -27,6 +28,8 @@ class DeviceProbe {
         collectors_(std::move(collectors)),
         platform_(platform) {}
 
+  // Slow tables are reused between calls on their schedule
+  // (collection_schedule.h); fact_cache() says which, and from when.
   v1::PostureReport Collect(const AgentFacts& agent);
   // One table by name, whatever the ownership (for enrolment's description).
   std::optional<v1::FactTable> CollectTable(const std::string& table);
@@ -36,6 +39,7 @@ class DeviceProbe {
   CommandRunner& runner() { return *runner_; }
   SystemSource& system() { return *system_; }
   void set_command_timeout(absl::Duration d) { command_timeout_ = d; }
+  const FactCache& fact_cache() const { return cache_; }
 
  private:
   CollectContext Context();
@@ -49,6 +53,7 @@ class DeviceProbe {
   std::vector<std::unique_ptr<Collector>> collectors_;
   v1::Platform platform_;
   absl::Duration command_timeout_ = absl::Seconds(10);
+  FactCache cache_;
 };
 
 }  // namespace trellis::agent

@@ -25,18 +25,22 @@ v1::FactTable AgentTable(const AgentFacts& agent) {
 
 v1::PostureReport CollectReport(
     const std::vector<std::unique_ptr<Collector>>& collectors,
-    CollectContext& context, v1::Platform platform, const AgentFacts& agent) {
+    CollectContext& context, v1::Platform platform, const AgentFacts& agent,
+    FactCache* cache) {
   v1::Ownership ownership = OwnershipFromText(agent.ownership);
   v1::PostureReport report;
   report.set_platform(platform);
   *report.mutable_collected_at() = ToProtoTime(context.clock->Now());
+  if (cache != nullptr) cache->BeginReport();
   for (const auto& collector : collectors) {
     const facts::TableSpec* spec = facts::FindTable(collector->table());
     // Never even collect what this device may not send.
     if (spec == nullptr || !facts::AllowedFor(spec->privacy, ownership)) {
       continue;
     }
-    *report.add_tables() = collector->Collect(context);
+    *report.add_tables() = cache != nullptr
+                               ? cache->Collect(*collector, context)
+                               : collector->Collect(context);
   }
   *report.add_tables() = AgentTable(agent);
   return report;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/facts/collector.h"
+#include "agent/facts/fact_cache.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::agent {
@@ -22,9 +23,11 @@ struct AgentFacts {
 
 v1::Ownership OwnershipFromText(const std::string& ownership);
 
+// With a `cache`, slow tables are reused on their schedule (fact_cache.h).
 v1::PostureReport CollectReport(
     const std::vector<std::unique_ptr<Collector>>& collectors,
-    CollectContext& context, v1::Platform platform, const AgentFacts& agent);
+    CollectContext& context, v1::Platform platform, const AgentFacts& agent,
+    FactCache* cache = nullptr);
 
 // The `agent` fact table.
 v1::FactTable AgentTable(const AgentFacts& agent);

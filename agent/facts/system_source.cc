@@ -1,6 +1,7 @@
 #include "agent/facts/system_source.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -52,6 +53,17 @@ absl::StatusOr<std::string> RealSystemSource::ReadLink(
         absl::StrCat("cannot read link ", full, ": ", std::strerror(errno)));
   }
   return std::string(buf, static_cast<size_t>(n));
+}
+
+absl::StatusOr<absl::Time> RealSystemSource::ModifiedTime(
+    const std::string& path) {
+  std::string full = absl::StrCat(root_, path);
+  struct stat st;
+  if (::stat(full.c_str(), &st) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot stat ", full, ": ", std::strerror(errno)));
+  }
+  return absl::TimeFromTimespec(st.st_mtim);
 }
 
 }  // namespace trellis::agent

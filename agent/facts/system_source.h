@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace trellis::agent {
 
@@ -33,6 +34,10 @@ class SystemSource {
   virtual absl::StatusOr<std::string> ReadLink(const std::string& path) {
     return absl::UnimplementedError("this source cannot read links");
   }
+  // Last modification time of a file or directory (stat's mtime).
+  virtual absl::StatusOr<absl::Time> ModifiedTime(const std::string& path) {
+    return absl::UnimplementedError("this source cannot stat files");
+  }
 };
 
 class RealSystemSource : public SystemSource {
@@ -43,6 +48,7 @@ class RealSystemSource : public SystemSource {
   absl::StatusOr<std::vector<std::string>> ListDirectory(
       const std::string& path) override;
   absl::StatusOr<std::string> ReadLink(const std::string& path) override;
+  absl::StatusOr<absl::Time> ModifiedTime(const std::string& path) override;
 
  private:
   std::string root_;

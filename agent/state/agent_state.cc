@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "agent/state/local_error.h"
 #include "common/crypto/pki.h"
 #include "common/util/files.h"
 #include "common/util/time_format.h"
@@ -23,6 +24,16 @@ bool ParseTime(const std::string& text, absl::Time* out) {
 }
 
 }  // namespace
+
+absl::StatusOr<uint64_t> SequenceAfter(uint64_t sequence) {
+  if (sequence >= kMaxSequence) {
+    return absl::OutOfRangeError(
+        absl::StrCat("check-in sequence number ", sequence,
+                     " has reached the agent's bound ", kMaxSequence,
+                     "; enrol this device again"));
+  }
+  return sequence + 1;
+}
 
 std::string DefaultStateDir() {
   if (::geteuid() == 0) return "/var/lib/trellis-agent";
@@ -88,6 +99,11 @@ absl::StatusOr<AgentRecord> ParseRecord(const std::string& text) {
       if (!absl::SimpleAtoi(value, &r.next_sequence) || r.next_sequence == 0) {
         return bad();
       }
+      if (r.next_sequence > kMaxSequence) {
+        return absl::DataLossError(absl::StrCat(
+            "agent.state line ", line_no, ": next_sequence ", r.next_sequence,
+            " is past the bound ", kMaxSequence, "; enrol this device again"));
+      }
     } else if (key == "last_checkin_at") {
       if (!ParseTime(value, &t)) return bad();
       r.last_checkin_at = t;
@@ -121,27 +137,40 @@ absl::StatusOr<AgentRecord> AgentState::LoadRecord() const {
                      "); run: trellis-agent enroll --token TOKEN"));
   }
   auto text = ReadFile(RecordPath());
-  if (!text.ok()) return text.status();
+  if (!text.ok()) return LocalError(text.status(), "reading agent state");
   return ParseRecord(*text);
 }
 
+absl::Status AgentState::WriteStateFile(const std::string& path,
+                                        const std::string& content,
+                                        int mode) const {
+  absl::Status s = writer_ ? writer_(path, content, mode)
+                           : WriteFileAtomic(path, content, mode);
+  return LocalError(s, absl::StrCat("cannot save ", path));
+}
+
 absl::Status AgentState::SaveRecord(const AgentRecord& record) const {
-  return WriteFileAtomic(RecordPath(), FormatRecord(record), 0600);
+  return WriteStateFile(RecordPath(), FormatRecord(record), 0600);
 }
 
 absl::Status AgentState::SaveIdentity(const std::string& key_pem,
                                       const std::string& cert_pem,
                                       const std::string& ca_pem) const {
-  absl::Status s = MakeDirs(dir_, 0700);
-  if (s.ok()) s = WriteFileAtomic(KeyPath(), key_pem, 0600);
-  if (s.ok()) s = WriteFileAtomic(CertPath(), cert_pem, 0644);
-  if (s.ok()) s = WriteFileAtomic(CaPath(), ca_pem, 0644);
+  absl::Status s =
+      LocalError(MakeDirs(dir_, 0700), "creating the state directory");
+  if (s.ok()) s = WriteStateFile(KeyPath(), key_pem, 0600);
+  if (s.ok()) s = WriteStateFile(CertPath(), cert_pem, 0644);
+  if (s.ok()) s = WriteStateFile(CaPath(), ca_pem, 0644);
   return s;
 }
 
 absl::StatusOr<AgentState::Identity> AgentState::LoadIdentity() const {
   auto ca = ReadFile(CaPath());
-  if (!ca.ok()) return ca.status();
+  if (!ca.ok()) {
+    // Missing says "not enrolled"; anything else is a local read error.
+    if (absl::IsNotFound(ca.status())) return ca.status();
+    return LocalError(ca.status(), "reading the pinned CA");
+  }
   // A renewal writes device.key.new and device.crt.new, then renames them
   // over the old pair; a crash in between leaves a mix. Take the first pair
   // whose certificate matches its key.
@@ -168,13 +197,13 @@ absl::Status AgentState::InstallRenewedIdentity(
     const std::string& key_pem, const std::string& cert_pem) const {
   const std::string key_new = KeyPath() + ".new";
   const std::string cert_new = CertPath() + ".new";
-  absl::Status s = WriteFileAtomic(key_new, key_pem, 0600);
-  if (s.ok()) s = WriteFileAtomic(cert_new, cert_pem, 0644);
+  absl::Status s = WriteStateFile(key_new, key_pem, 0600);
+  if (s.ok()) s = WriteStateFile(cert_new, cert_pem, 0644);
   if (s.ok() && std::rename(key_new.c_str(), KeyPath().c_str()) != 0) {
-    s = absl::InternalError(absl::StrCat("cannot replace ", KeyPath()));
+    s = LocalError(absl::InternalError(KeyPath()), "cannot replace");
   }
   if (s.ok() && std::rename(cert_new.c_str(), CertPath().c_str()) != 0) {
-    s = absl::InternalError(absl::StrCat("cannot replace ", CertPath()));
+    s = LocalError(absl::InternalError(CertPath()), "cannot replace");
   }
   return s;
 }

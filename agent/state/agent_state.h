@@ -9,10 +9,14 @@
 //   wireguard.key (0600) the device's WireGuard private key, base64; only
 //                      its public half is sent
 //   vpn/               the VPN enforcement record and generated profiles
+//   enroll-pending.pem (0600) while enrolling: the new key and its CSR, so a
+//                      retry after a crash or a lost answer sends the same
+//                      key (see agent/enroll/pending_enrollment.h)
 #ifndef TRELLIS_AGENT_STATE_AGENT_STATE_H_
 #define TRELLIS_AGENT_STATE_AGENT_STATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -20,6 +24,15 @@
 #include "absl/time/time.h"
 
 namespace trellis::agent {
+
+// Check-in sequence numbers never come near 2^64: past this bound the agent
+// refuses to load or advance its sequence (re-enrol the device) instead of
+// wrapping to 0. One check-in a second would take 146 billion years.
+inline constexpr uint64_t kMaxSequence = uint64_t{1} << 62;
+
+// `sequence` + 1, or an error naming the bound once `sequence` has reached
+// kMaxSequence.
+absl::StatusOr<uint64_t> SequenceAfter(uint64_t sequence);
 
 struct AgentRecord {
   std::string server_address;
@@ -39,9 +52,16 @@ struct AgentRecord {
   int vpn_access = 0;
 };
 
-// Files of one agent state directory.
+// Files of one agent state directory. Read and write errors of these files
+// come back as local errors (agent/state/local_error.h), never as a code the
+// server also uses for its verdicts.
 class AgentState {
  public:
+  // Writes one file atomically with the given mode (WriteFileAtomic);
+  // replaceable so tests can make the directory unwritable even as root.
+  using FileWriter = std::function<absl::Status(
+      const std::string& path, const std::string& content, int mode)>;
+
   explicit AgentState(std::string dir) : dir_(std::move(dir)) {}
 
   const std::string& dir() const { return dir_; }
@@ -56,6 +76,17 @@ class AgentState {
   std::string WireGuardKeyPath() const { return dir_ + "/wireguard.key"; }
   // Tunnel status for `status`, and the platform's WireGuard profile files.
   std::string VpnDir() const { return dir_ + "/vpn"; }
+  // The key and CSR of an enrolment not yet answered.
+  std::string PendingEnrollmentPath() const {
+    return dir_ + "/enroll-pending.pem";
+  }
+
+  // Every write of this state's files goes through `writer` (copies of this
+  // AgentState share it).
+  void set_file_writer(FileWriter writer) { writer_ = std::move(writer); }
+  // Writes `path` atomically through the file writer; errors are local.
+  absl::Status WriteStateFile(const std::string& path,
+                              const std::string& content, int mode) const;
 
   bool IsEnrolled() const;
 
@@ -82,6 +113,7 @@ class AgentState {
 
  private:
   std::string dir_;
+  FileWriter writer_;
 };
 
 // The record as text, and back; errors name the bad line.

@@ -24,8 +24,11 @@ bool IsTokenFailure(const absl::Status& s) {
          absl::IsInvalidArgument(s);
 }
 
-absl::Status CheckTokenUsable(const std::optional<TokenRecord>& token,
-                              const std::string& secret_hash, absl::Time now) {
+// The token is genuine and still valid (known, right secret, not revoked,
+// not expired); its uses are checked apart, because a retry of the very
+// enrolment that used it up is still answered.
+absl::Status CheckTokenValid(const std::optional<TokenRecord>& token,
+                             const std::string& secret_hash, absl::Time now) {
   // A wrong secret looks exactly like an unknown id, so ids cannot be probed.
   if (!token || !crypto::ConstantTimeEquals(token->secret_hash, secret_hash)) {
     return absl::NotFoundError(
@@ -43,18 +46,73 @@ absl::Status CheckTokenUsable(const std::optional<TokenRecord>& token,
                                       token->expires_at, absl::UTCTimeZone()),
                      "; ask IT for a new one"));
   }
-  if (token->uses >= token->max_uses) {
+  return absl::OkStatus();
+}
+
+absl::Status CheckTokenHasUses(const TokenRecord& token) {
+  if (token.uses >= token.max_uses) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "enrolment token ", token->token_id, " has already been used",
-        token->max_uses > 1 ? absl::StrCat(" (", token->max_uses, " of ",
-                                           token->max_uses, " uses)")
-                            : "",
+        "enrolment token ", token.token_id, " has already been used",
+        token.max_uses > 1 ? absl::StrCat(" (", token.max_uses, " of ",
+                                          token.max_uses, " uses)")
+                           : "",
         "; ask IT for a new one"));
   }
   return absl::OkStatus();
 }
 
+// The same key with the same token: a retry of an enrolment whose answer
+// was lost. Answered as the same device, with a fresh certificate for the
+// same key, without spending another use. Only the holder of the token and
+// of the key (the CSR is signed with it) gets here, and only while the token
+// is valid; anything else about an enrolled key is refused.
+absl::Status RepeatEnrollment(StoreWriter& w, DeviceRecord d,
+                              const TokenRecord& token,
+                              const std::string& key_hash,
+                              const std::string& device_id,
+                              const std::string& serial_hex,
+                              absl::Time cert_expiry, absl::Time now,
+                              v1::EnrollResponse& response) {
+  // A key that came from a renewal names another device id: no enrolment
+  // to repeat.
+  if (d.token_id != token.token_id || d.key_hash != key_hash ||
+      d.device_id != device_id || d.state != v1::DEVICE_STATE_ACTIVE) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("this key is already enrolled as device ", d.device_id,
+                     "; make a new key to enrol again"));
+  }
+  absl::Status s = SaveIssuedCertificate(
+      w, d, serial_hex, cert_expiry, now, "device.enroll_retry",
+      JsonObject()
+          .Add("token_id", token.token_id)
+          .Add("certificate_serial", serial_hex)
+          .Build());
+  if (!s.ok()) return s;
+  response.set_flagged_possible_clone(!d.clone_of_device_id.empty());
+  response.set_group(d.group);
+  response.set_ownership(d.ownership);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status SaveIssuedCertificate(StoreWriter& w, DeviceRecord device,
+                                   const std::string& serial_hex,
+                                   absl::Time expires_at, absl::Time now,
+                                   const std::string& action,
+                                   std::string details_json) {
+  device.cert_serial_hex = serial_hex;
+  device.cert_expires_at = expires_at;
+  absl::Status s = w.UpdateDevice(device);
+  if (!s.ok()) return s;
+  AuditRecord audit;
+  audit.time = now;
+  audit.actor = absl::StrCat("device:", device.device_id);
+  audit.action = action;
+  audit.target = device.device_id;
+  audit.details_json = std::move(details_json);
+  return w.AppendAudit(audit).status();
+}
 
 absl::Status ValidateDescription(const v1::DeviceDescription& d) {
   for (auto [name, value, max] :
@@ -144,17 +202,18 @@ void Enroller::Enroll(const v1::EnrollRequest& request,
       [=](StoreWriter& w) -> absl::Status {
         auto stored = w.GetToken(token_id);
         if (!stored.ok()) return stored.status();
-        absl::Status usable = CheckTokenUsable(*stored, secret_hash, now);
-        if (!usable.ok()) return usable;
+        absl::Status valid = CheckTokenValid(*stored, secret_hash, now);
+        if (!valid.ok()) return valid;
         TokenRecord t = **stored;
 
         auto existing = w.FindDeviceByKeyHash(hash);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
-          return absl::AlreadyExistsError(
-              absl::StrCat("this key is already enrolled as device ", device_id,
-                           "; make a new key to enrol again"));
+          return RepeatEnrollment(w, **std::move(existing), t, hash, device_id,
+                                  serial_hex, cert_expiry, now, *response);
         }
+        absl::Status has_uses = CheckTokenHasUses(t);
+        if (!has_uses.ok()) return has_uses;
         DeviceRecord d;
         d.device_id = device_id;
         d.key_hash = hash;

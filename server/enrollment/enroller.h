@@ -40,6 +40,15 @@ class Enroller {
   FailureLimiter* limiter_;
 };
 
+// In a write: stores `device` with a certificate just issued for it
+// (serial, expiry) and appends the audit entry `action` by the device, with
+// `details_json`.
+absl::Status SaveIssuedCertificate(StoreWriter& w, DeviceRecord device,
+                                   const std::string& serial_hex,
+                                   absl::Time expires_at, absl::Time now,
+                                   const std::string& action,
+                                   std::string details_json);
+
 // Validates the self-described device fields of an enrolment.
 absl::Status ValidateDescription(const v1::DeviceDescription& description);
 

@@ -60,20 +60,12 @@ void Renewer::Renew(const AuthenticatedDevice& caller,
         DeviceRecord d = *std::move(current);
         if (promote) PromotePendingKey(d);
         d.pending_key_hash = new_hash;
-        d.cert_serial_hex = serial;
-        d.cert_expires_at = expiry;
-        absl::Status s = w.UpdateDevice(d);
-        if (!s.ok()) return s;
-        AuditRecord audit;
-        audit.time = now;
-        audit.actor = absl::StrCat("device:", device_id);
-        audit.action = "device.renew";
-        audit.target = device_id;
-        audit.details_json = JsonObject()
-                                 .Add("certificate_serial", serial)
-                                 .Add("expires_at", Rfc3339(expiry))
-                                 .Build();
-        return w.AppendAudit(audit).status();
+        return SaveIssuedCertificate(w, std::move(d), serial, expiry, now,
+                                     "device.renew",
+                                     JsonObject()
+                                         .Add("certificate_serial", serial)
+                                         .Add("expires_at", Rfc3339(expiry))
+                                         .Build());
       },
       ReplyAfterCommit(response, std::move(done)));
 }

@@ -3,7 +3,9 @@
 // watchdog on the injected clock between attempts.
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "agent/checkin/run_loop.h"
+#include "agent/state/local_error.h"
 #include "common/crypto/pki.h"
 #include "common/util/files.h"
 #include "gmock/gmock.h"
@@ -15,6 +17,7 @@ namespace trellis::agent {
 namespace {
 
 using ::testing::Each;
+using ::testing::HasSubstr;
 using ::testing::Le;
 using ::testing::SizeIs;
 
@@ -129,6 +132,38 @@ TEST_F(RunLoopVpnTest, NoVpnSendsNoKeyAndTouchesNothing) {
   EXPECT_FALSE(loop.Run(options).ok());
   EXPECT_FALSE(FileExists(state_.WireGuardKeyPath()));
   EXPECT_THAT(controller_.applied, SizeIs(0));
+}
+
+TEST_F(RunLoopVpnTest, UnwritableStateIsRetriedAndNeverTakesTheTunnelDown) {
+  StoreAssignment(vpn_testing::FullAssignment());
+  // Every state write fails as the OS says EACCES (root ignores chmod).
+  state_.set_file_writer([](const std::string& path, const std::string&, int) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create ", path, ".tmp: Permission denied"));
+  });
+  int sleeps = 0;
+  RunLoop loop(
+      state_, &probe_,
+      [&](absl::Duration d) {
+        ++sleeps;
+        clock_.Advance(d);
+        return true;
+      },
+      [] { return 0.5; });
+  loop.set_vpn(&vpn_);
+  RunOptions options = Options();
+  options.max_attempts = 3;
+  absl::Status s = loop.Run(options);
+  // No check-in went out with a number that could not be saved; the cycle
+  // failed with a local error naming the file, and was retried.
+  EXPECT_TRUE(IsLocalError(s)) << s;
+  EXPECT_FALSE(absl::IsPermissionDenied(s)) << s;
+  EXPECT_THAT(s.message(), HasSubstr(state_.RecordPath()));
+  EXPECT_GE(sleeps, 2);
+  EXPECT_EQ(state_.LoadRecord()->next_sequence, 1u);
+  // The tunnel was never taken down.
+  ASSERT_FALSE(controller_.applied.empty());
+  for (const TunnelPlan& plan : controller_.applied) EXPECT_TRUE(plan.up);
 }
 
 }  // namespace

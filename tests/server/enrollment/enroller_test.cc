@@ -433,28 +433,105 @@ TEST_F(EnrollerTest, SameSerialWithDifferentKeyIsFlaggedAsPossibleClone) {
   EXPECT_FALSE(no_serial_1->flagged_possible_clone());
 }
 
-TEST_F(EnrollerTest, ReEnrollingTheSameKeyIsAlreadyExistsAndKeepsTheUse) {
+TEST_F(EnrollerTest, RetryOfSameCsrAndTokenIsTheSameDeviceAndSpendsNoUse) {
+  // Single use: the first enrolment spends the token; its answer is lost
+  // and the agent sends the same CSR with the same token again.
+  const std::string token = CreateToken(1);
+  const Device device = NewDevice();
+  const v1::EnrollRequest request = Request(token, device, "SN-9");
+  absl::StatusOr<v1::EnrollResponse> first = Enroll(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(ReadToken(TokenId(token))->uses, 1);
+
+  clock_.Advance(absl::Minutes(1));
+  absl::StatusOr<v1::EnrollResponse> again = Enroll(request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->device_id(), first->device_id());
+  EXPECT_EQ(again->group(), first->group());
+  EXPECT_EQ(again->ownership(), first->ownership());
+  EXPECT_EQ(again->ca_certificate_pem(), first->ca_certificate_pem());
+  EXPECT_EQ(again->policy_signing_public_key_pem(),
+            first->policy_signing_public_key_pem());
+  auto cert = crypto::ParseCertificate(again->certificate_pem());
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  EXPECT_EQ(cert->common_name, first->device_id());
+  EXPECT_EQ(cert->public_key_pem, device.keys.public_key_pem);
+  EXPECT_TRUE(crypto::VerifyIssuedBy(again->certificate_pem(),
+                                     pki_->ca.certificate_pem(), clock_.Now())
+                  .ok());
+
+  // One device, one use; the device row names the certificate last issued.
+  EXPECT_EQ(ReadToken(TokenId(token))->uses, 1);
+  ASSERT_EQ(AllDevices().size(), 1u);
+  std::optional<DeviceRecord> d = ReadDevice(first->device_id());
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->cert_serial_hex, cert->serial_hex);
+  EXPECT_EQ(d->state, v1::DEVICE_STATE_ACTIVE);
+  std::vector<AuditRecord> audit = Audit();
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].action, "device.enroll");
+  EXPECT_EQ(audit[1].action, "device.enroll_retry");
+  EXPECT_EQ(audit[1].target, first->device_id());
+
+  // Still a different key with the used-up token is refused.
+  absl::StatusOr<v1::EnrollResponse> other =
+      Enroll(Request(token, NewDevice()));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other.status().message(), HasSubstr("already been used"));
+  EXPECT_EQ(AllDevices().size(), 1u);
+}
+
+TEST_F(EnrollerTest, SameKeyWithAnotherTokenIsAlreadyExistsAndKeepsTheUse) {
   const std::string token = CreateToken(3);
   const Device device = NewDevice();
   absl::StatusOr<v1::EnrollResponse> first = Enroll(Request(token, device));
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_EQ(ReadToken(TokenId(token))->uses, 1);
 
-  absl::StatusOr<v1::EnrollResponse> again = Enroll(Request(token, device));
-  ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(again.status().message(), HasSubstr(first->device_id()));
-  EXPECT_EQ(ReadToken(TokenId(token))->uses, 1);
-  EXPECT_EQ(AllDevices().size(), 1u);
-  EXPECT_EQ(Audit().size(), 1u);
-
-  // With a second, unused token the key is refused as well and the token
-  // stays unused.
   const std::string other = CreateToken(1);
   absl::StatusOr<v1::EnrollResponse> with_other =
       Enroll(Request(other, device));
+  ASSERT_FALSE(with_other.ok());
   EXPECT_EQ(with_other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(with_other.status().message(), HasSubstr(first->device_id()));
   EXPECT_EQ(ReadToken(TokenId(other))->uses, 0);
+  EXPECT_EQ(ReadToken(TokenId(token))->uses, 1);
+  EXPECT_EQ(AllDevices().size(), 1u);
+  EXPECT_EQ(Audit().size(), 1u);
+}
+
+TEST_F(EnrollerTest, RetryNeedsTheTokenStillValid) {
+  const std::string token = CreateToken(1, absl::Minutes(10));
+  const Device device = NewDevice();
+  ASSERT_TRUE(Enroll(Request(token, device)).ok());
+
+  // The right token id with a wrong secret looks like an unknown token.
+  enrollment::EnrollmentToken forged = *enrollment::ParseToken(token);
+  forged.secret = std::string(enrollment::kSecretBytes, 'x');
+  EXPECT_EQ(
+      Enroll(Request(enrollment::FormatToken(forged), device)).status().code(),
+      absl::StatusCode::kNotFound);
+
+  clock_.Advance(absl::Minutes(11));
+  absl::StatusOr<v1::EnrollResponse> late = Enroll(Request(token, device));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late.status().message(), HasSubstr("expired"));
+  EXPECT_EQ(Audit().size(), 1u);
+}
+
+TEST_F(EnrollerTest, RetryForARevokedDeviceIsRefused) {
+  const std::string token = CreateToken(1);
+  const Device device = NewDevice();
+  absl::StatusOr<v1::EnrollResponse> first = Enroll(Request(token, device));
+  ASSERT_TRUE(first.ok()) << first.status();
+  DeviceRecord d = *ReadDevice(first->device_id());
+  d.state = v1::DEVICE_STATE_REVOKED;
+  ASSERT_TRUE(
+      store_->WriteSync([d](StoreWriter& w) { return w.UpdateDevice(d); })
+          .ok());
+
+  absl::StatusOr<v1::EnrollResponse> again = Enroll(Request(token, device));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReadDevice(first->device_id())->state, v1::DEVICE_STATE_REVOKED);
 }
 
 TEST_F(EnrollerTest, MalformedCsrIsInvalidArgument) {
@@ -560,10 +637,11 @@ TEST_F(EnrollerTest, AlreadyEnrolledKeyDoesNotCountAsFailure) {
   config_.enroll_failure_limit = 2;
   MakeEnroller();
   const std::string token = CreateToken(5);
+  const std::string other = CreateToken(5);
   const Device device = NewDevice();
   ASSERT_TRUE(Enroll(Request(token, device)).ok());
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(Enroll(Request(token, device)).status().code(),
+    EXPECT_EQ(Enroll(Request(other, device)).status().code(),
               absl::StatusCode::kAlreadyExists);
   }
   EXPECT_TRUE(Enroll(Request(token, NewDevice())).ok());
