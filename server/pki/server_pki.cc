@@ -59,10 +59,11 @@ absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
   return ca;
 }
 
-absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
-    const std::string& dir) {
-  std::string key_path = PathIn(dir, "policy-signing.key");
-  std::string pub_path = PathIn(dir, "policy-signing.pub");
+// <dir>/<name>.key (0600) and <dir>/<name>.pub, created on first start.
+absl::StatusOr<crypto::Ed25519KeyPair> LoadOrCreateEd25519Key(
+    const std::string& dir, absl::string_view name) {
+  std::string key_path = absl::StrCat(dir, "/", name, ".key");
+  std::string pub_path = absl::StrCat(dir, "/", name, ".pub");
   if (FileExists(key_path)) {
     absl::Status private_ok = CheckPrivate(key_path);
     if (!private_ok.ok()) return private_ok;
@@ -70,14 +71,14 @@ absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
     auto pub = ReadFile(pub_path);
     if (!key.ok()) return key.status();
     if (!pub.ok()) return pub.status();
-    return policy::SigningKeyPair{*std::move(key), *std::move(pub)};
+    return crypto::Ed25519KeyPair{*std::move(key), *std::move(pub)};
   }
-  auto keys = policy::GenerateSigningKey();
+  auto keys = crypto::GenerateEd25519Key();
   if (!keys.ok()) return keys.status();
   absl::Status s = WriteFileAtomic(key_path, keys->private_key_pem, 0600);
   if (s.ok()) s = WriteFileAtomic(pub_path, keys->public_key_pem, 0644);
   if (!s.ok()) return s;
-  LogInfo("pki: created the policy-signing key in ", dir);
+  LogInfo("pki: created the ", name, " key in ", dir);
   return keys;
 }
 
@@ -108,10 +109,12 @@ absl::StatusOr<ServerPki> LoadOrCreateServerPki(
   std::string names_path = PathIn(state_dir, "server.names");
   std::string names = absl::StrCat("dns=", absl::StrJoin(dns_names, ","),
                                    " ip=", absl::StrJoin(ip_addresses, ","));
-  auto signing = LoadOrCreateSigningKey(state_dir);
+  auto signing = LoadOrCreateEd25519Key(state_dir, "policy-signing");
   if (!signing.ok()) return signing.status();
-  ServerPki pki{*std::move(ca), *std::move(fingerprint), "", "",
-                *std::move(signing)};
+  auto audit = LoadOrCreateEd25519Key(state_dir, "audit-signing");
+  if (!audit.ok()) return audit.status();
+  ServerPki pki{*std::move(ca),      *std::move(fingerprint), "", "",
+                *std::move(signing), *std::move(audit)};
 
   // Reuse the existing certificate when it still fits.
   auto cert = ReadFile(cert_path);

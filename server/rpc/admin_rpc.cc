@@ -121,15 +121,30 @@ grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
     v1::VerifyAuditChainResponse* response) {
   auto op = Authorize(context, Permission::kRead);
   if (!op.ok()) return FinishWithError(context, op.status());
-  auto verdict = VerifyAuditLog(*store_);
+  auto verdict = VerifyAuditLog(*store_, checkpoints_);
   if (!verdict.ok()) return FinishWithError(context, verdict.status());
   v1::VerifyAuditChainResponse out;
   out.set_intact(verdict->intact);
   out.set_entries_checked(verdict->entries_checked);
   out.set_first_bad_sequence(verdict->first_bad_sequence);
   out.set_problem(verdict->problem);
+  out.set_truncated(verdict->truncated);
+  if (verdict->checkpoint.count > 0) {
+    out.set_checkpointed_entries(verdict->checkpoint.count);
+    *out.mutable_checkpoint_time() = ToProtoTime(verdict->checkpoint.time);
+  }
   return FinishNow(context, response,
                    absl::StatusOr<v1::VerifyAuditChainResponse>(out));
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListAuditCheckpoints(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditCheckpointsRequest* request,
+    v1::ListAuditCheckpointsResponse* response) {
+  auto op = Authorize(context, Permission::kRead);
+  if (!op.ok()) return FinishWithError(context, op.status());
+  return FinishNow(context, response,
+                   server::ListAuditCheckpoints(*checkpoints_));
 }
 
 grpc::ServerUnaryReactor* AdminRpc::PublishPolicies(

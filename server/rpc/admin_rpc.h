@@ -3,6 +3,7 @@
 #ifndef TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 #define TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 
+#include "server/audit/audit_admin.h"
 #include "server/auth/authenticator.h"
 #include "server/compliance/exception_admin.h"
 #include "server/devices/device_admin.h"
@@ -16,13 +17,14 @@ class AdminRpc final : public v1::AdminService::CallbackService {
  public:
   AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
            DeviceAdmin* devices, PolicyRegistry* policies,
-           ExceptionAdmin* exceptions)
+           ExceptionAdmin* exceptions, const AuditCheckpoints* checkpoints)
       : store_(store),
         auth_(auth),
         tokens_(tokens),
         devices_(devices),
         policies_(policies),
-        exceptions_(exceptions) {}
+        exceptions_(exceptions),
+        checkpoints_(checkpoints) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
@@ -62,6 +64,10 @@ class AdminRpc final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::VerifyAuditChainRequest* request,
       v1::VerifyAuditChainResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditCheckpoints(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditCheckpointsRequest* request,
+      v1::ListAuditCheckpointsResponse* response) override;
   grpc::ServerUnaryReactor* PublishPolicies(
       grpc::CallbackServerContext* context,
       const v1::PublishPoliciesRequest* request,
@@ -102,6 +108,7 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   DeviceAdmin* devices_;
   PolicyRegistry* policies_;
   ExceptionAdmin* exceptions_;
+  const AuditCheckpoints* checkpoints_;
 };
 
 }  // namespace trellis::server

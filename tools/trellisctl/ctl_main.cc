@@ -22,6 +22,7 @@
 #include "common/util/proto_json.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/trellisctl/audit_verify.h"
 #include "tools/trellisctl/table_printer.h"
 #include "trellis/v1/admin_service.grpc.pb.h"
 
@@ -596,15 +597,7 @@ int Ctl::AuditVerify() {
   Prepare(&context);
   grpc::Status s = stub_->VerifyAuditChain(&context, request, &response);
   if (!s.ok()) return Refused(s);
-  Print(response, [&] {
-    if (response.intact()) {
-      return absl::StrCat("Audit chain intact: ", response.entries_checked(),
-                          " entries verified.\n");
-    }
-    return absl::StrCat("Audit chain BROKEN at entry ",
-                        response.first_bad_sequence(), ": ", response.problem(),
-                        "\n");
-  });
+  Print(response, [&] { return FormatAuditVerdict(response); });
   return response.intact() ? 0 : 1;
 }
 
