@@ -34,6 +34,9 @@ struct ServerConfig {
   std::optional<absl::Duration> restart_grace;
   // How often compliance timers (grace deadlines, staleness) are checked.
   absl::Duration sweep_period = absl::Seconds(1);
+  // How often a signed checkpoint of the audit chain head is written (when
+  // the chain grew); one is also written at clean shutdown. 0: only then.
+  absl::Duration audit_checkpoint_period = absl::Minutes(1);
 
   // Failed enrolment attempts allowed per peer address in the window.
   int enroll_failure_limit = 10;

@@ -30,6 +30,10 @@ std::string DatabasePath(const std::string& state_dir) {
   return absl::StrCat(state_dir, "/trellis.db");
 }
 
+std::string AuditCheckpointPath(const std::string& state_dir) {
+  return absl::StrCat(state_dir, "/", kAuditCheckpointFile);
+}
+
 TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
                              TunnelAddressPool pool,
                              std::unique_ptr<SqliteStore> store)
@@ -37,6 +41,10 @@ TrellisServer::TrellisServer(ServerConfig config, ServerPki pki,
       pki_(std::move(pki)),
       pool_(pool),
       store_(std::move(store)),
+      audit_checkpoints_{AuditCheckpointPath(config_.state_dir),
+                         pki_.audit_signing.public_key_pem},
+      audit_checkpointer_(store_.get(), config_.clock, audit_checkpoints_.path,
+                          pki_.audit_signing.private_key_pem),
       limiter_(config_.clock, config_.enroll_failure_limit,
                config_.enroll_failure_window),
       auth_(store_.get()),
@@ -103,7 +111,8 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
       &server->policies_);
   server->admin_rpc_ = std::make_unique<AdminRpc>(
       server->store_.get(), &server->auth_, server->tokens_.get(),
-      &server->devices_, &server->policies_, &server->exceptions_);
+      &server->devices_, &server->policies_, &server->exceptions_,
+      &server->audit_checkpoints_);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address,
@@ -136,6 +145,13 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
   if (server->config_.sweep_period > absl::ZeroDuration()) {
     server->sweeper_.Start(server->config_.sweep_period);
   }
+  // Says at start, in the log, when the chain no longer extends the newest
+  // checkpoint (and signs nothing then).
+  absl::Status checkpointed = server->audit_checkpointer_.CheckpointNow();
+  if (!checkpointed.ok()) LogError(checkpointed.message());
+  if (server->config_.audit_checkpoint_period > absl::ZeroDuration()) {
+    server->audit_checkpointer_.Start(server->config_.audit_checkpoint_period);
+  }
   LogInfo("server: listening on ", host, ":", server->port_, " (advertised as ",
           server->config_.advertised_address, "), state in ", config.state_dir);
   return server;
@@ -159,6 +175,7 @@ void TrellisServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   sweeper_.Stop();
+  audit_checkpointer_.Stop();
   // Gateway streams never end by themselves; end them so shutdown does not
   // wait for the grace deadline.
   peer_feed_.Stop();
@@ -178,7 +195,15 @@ TrellisServer::~TrellisServer() {
   Shutdown();
   Wait();
   // The store is destroyed after gRPC has stopped, so every accepted write
-  // is committed before exit.
+  // is committed before exit. The last checkpoint covers them: an empty
+  // write waits behind every write queued before it.
+  absl::Status drained =
+      store_->WriteSync([](StoreWriter&) { return absl::OkStatus(); });
+  absl::Status checkpointed =
+      drained.ok() ? audit_checkpointer_.CheckpointNow() : drained;
+  if (!checkpointed.ok()) {
+    LogError("audit: no checkpoint at shutdown: ", checkpointed.message());
+  }
 }
 
 }  // namespace trellis::server

@@ -7,6 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "server/audit/audit_admin.h"
+#include "server/audit/audit_checkpointer.h"
 #include "server/auth/authenticator.h"
 #include "server/checkin/checkin_handler.h"
 #include "server/compliance/compliance_sweeper.h"
@@ -63,6 +65,8 @@ class TrellisServer {
   ServerPki pki_;
   TunnelAddressPool pool_;
   std::unique_ptr<SqliteStore> store_;
+  AuditCheckpoints audit_checkpoints_;
+  AuditCheckpointer audit_checkpointer_;
   FailureLimiter limiter_;
   Authenticator auth_;
   Enroller enroller_;
@@ -86,6 +90,8 @@ class TrellisServer {
 
 // Path of the database inside a state directory.
 std::string DatabasePath(const std::string& state_dir);
+// Path of the signed audit checkpoints inside a state directory.
+std::string AuditCheckpointPath(const std::string& state_dir);
 
 }  // namespace trellis::server
 

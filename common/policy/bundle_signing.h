@@ -7,14 +7,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/crypto/ed25519.h"
 #include "trellis/v1/policy.pb.h"
 
 namespace trellis::policy {
 
-struct SigningKeyPair {
-  std::string private_key_pem;  // PKCS#8
-  std::string public_key_pem;   // SubjectPublicKeyInfo
-};
+using SigningKeyPair = crypto::Ed25519KeyPair;
 
 absl::StatusOr<SigningKeyPair> GenerateSigningKey();
 

@@ -28,9 +28,9 @@ std::string SqlType(facts::ColumnType type) {
 // printf/format can spin for seconds inside one VM step (a huge width),
 // where the progress handler cannot interrupt; checks do not need them.
 bool IsDeniedFunction(absl::string_view name) {
-  for (const char* f : {"load_extension", "fts3_tokenizer", "readfile",
-                        "writefile", "edit", "sqlite_offset", "printf",
-                        "format"}) {
+  for (const char* f :
+       {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit",
+        "sqlite_offset", "printf", "format"}) {
     if (name == f) return true;
   }
   return false;
@@ -39,6 +39,21 @@ bool IsDeniedFunction(absl::string_view name) {
 absl::Status Error(sqlite3* db, absl::string_view what) {
   return absl::InternalError(absl::StrCat(what, ": ", sqlite3_errmsg(db)));
 }
+
+// Arms the check deadline for one Matches/Fetch and disarms it on every
+// way out, so no later statement (a Load) runs against a stale deadline.
+class CheckDeadline {
+ public:
+  CheckDeadline(absl::Time* deadline, absl::Time until) : deadline_(deadline) {
+    *deadline_ = until;
+  }
+  ~CheckDeadline() { *deadline_ = absl::InfiniteFuture(); }
+  CheckDeadline(const CheckDeadline&) = delete;
+  CheckDeadline& operator=(const CheckDeadline&) = delete;
+
+ private:
+  absl::Time* deadline_;
+};
 
 }  // namespace
 
@@ -141,7 +156,17 @@ int FactDatabase::Authorize(void* self, int action, const char* a,
 
 int FactDatabase::Progress(void* self) {
   auto* fdb = static_cast<FactDatabase*>(self);
-  return absl::Now() > fdb->deadline_ ? 1 : 0;
+  // Facts are the device's own and bounded by the report size limit; a
+  // check's time budget has nothing to say about loading them.
+  if (fdb->loading_ || fdb->deadline_ == absl::InfiniteFuture()) return 0;
+  return fdb->limits_.clock->Now() > fdb->deadline_ ? 1 : 0;
+}
+
+absl::Status FactDatabase::Exec(const std::string& sql) {
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error(db_, sql);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<PreparedQuery>> FactDatabase::Prepare(
@@ -173,21 +198,21 @@ absl::StatusOr<std::unique_ptr<PreparedQuery>> FactDatabase::Prepare(
   return query;
 }
 
-absl::Status FactDatabase::Load(
-    const std::vector<const v1::FactTable*>& tables,
-    const std::set<std::string>* only) {
+absl::Status FactDatabase::Load(const std::vector<const v1::FactTable*>& tables,
+                                const std::set<std::string>* only) {
   loading_ = true;
   absl::Status result;
   present_.clear();
   unknown_.clear();
-  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+  absl::Status begun = Exec("BEGIN");
+  if (!begun.ok()) {
     loading_ = false;
-    return Error(db_, "begin");
+    return begun;
   }
   for (const facts::TableSpec& t : facts::FactSchema()) {
     if (only != nullptr && !only->count(t.name)) continue;
-    std::string del = absl::StrCat("DELETE FROM ", t.name);
-    sqlite3_exec(db_, del.c_str(), nullptr, nullptr, nullptr);
+    absl::Status emptied = Exec(absl::StrCat("DELETE FROM ", t.name));
+    if (result.ok() && !emptied.ok()) result = emptied;
   }
   for (const v1::FactTable* table : tables) {
     const facts::TableSpec* spec = facts::FindTable(table->name());
@@ -233,16 +258,17 @@ absl::Status FactDatabase::Load(
             break;  // NULL
         }
       }
-      if (sqlite3_step(insert) != SQLITE_DONE) {
+      if (sqlite3_step(insert) != SQLITE_DONE && result.ok()) {
         result = Error(db_, absl::StrCat("loading ", spec->name));
       }
     }
     sqlite3_reset(insert);
     sqlite3_clear_bindings(insert);
   }
-  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  absl::Status committed = Exec("COMMIT");
+  if (!committed.ok()) Exec("ROLLBACK").IgnoreError();
   loading_ = false;
-  return result;
+  return result.ok() ? committed : result;
 }
 
 bool FactDatabase::HasTable(const std::string& table) const {
@@ -280,7 +306,8 @@ absl::Status FactDatabase::Step(sqlite3_stmt* stmt, bool* row) {
 
 absl::StatusOr<bool> FactDatabase::Matches(PreparedQuery& query) {
   sqlite3_reset(query.stmt_);
-  deadline_ = absl::Now() + limits_.statement_time;
+  CheckDeadline deadline(&deadline_,
+                         limits_.clock->Now() + limits_.statement_time);
   bool row = false;
   absl::Status s = Step(query.stmt_, &row);
   sqlite3_reset(query.stmt_);
@@ -290,7 +317,8 @@ absl::StatusOr<bool> FactDatabase::Matches(PreparedQuery& query) {
 
 absl::StatusOr<QueryRows> FactDatabase::Fetch(PreparedQuery& query) {
   sqlite3_reset(query.stmt_);
-  deadline_ = absl::Now() + limits_.statement_time;
+  CheckDeadline deadline(&deadline_,
+                         limits_.clock->Now() + limits_.statement_time);
   QueryRows out;
   int n = sqlite3_column_count(query.stmt_);
   for (int c = 0; c < n; ++c)

@@ -5,8 +5,9 @@
 //  - an authorizer that allows only SELECT, reads of fact tables and
 //    ordinary functions (no ATTACH, PRAGMA, writes, schema changes,
 //    load_extension, or reads of sqlite_master);
-//  - a progress handler that interrupts a statement after its time budget
-//    (a recursive CTE that never ends);
+//  - a progress handler that interrupts a check after its time budget
+//    (a recursive CTE that never ends); the budget starts when the check
+//    starts and is disarmed otherwise, so loading facts is never cut;
 //  - limits on string/blob length and expression depth (zeroblob, replace
 //    and printf cannot allocate gigabytes).
 // The loader writes with the authorizer switched off; checks never can.
@@ -23,14 +24,18 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/util/clock.h"
 #include "trellis/v1/common.pb.h"
 
 namespace trellis::policy {
 
 struct SandboxLimits {
+  // Time one check (Matches or Fetch) may run, from its start.
   absl::Duration statement_time = absl::Milliseconds(50);
   int max_string_bytes = 256 << 10;
   int max_rows_returned = 1000;
+  // Measures statement_time; not owned.
+  const Clock* clock = Clock::Real();
 };
 
 // A check's statement, prepared once and run against each device.
@@ -88,6 +93,7 @@ class FactDatabase {
                        const char* db, const char* trigger);
   static int Progress(void* self);
   absl::Status Step(sqlite3_stmt* stmt, bool* row);
+  absl::Status Exec(const std::string& sql);
 
   SandboxLimits limits_;
   sqlite3* db_ = nullptr;
@@ -99,7 +105,10 @@ class FactDatabase {
   bool loading_ = false;
   std::set<std::string>* tables_read_ = nullptr;
   std::string denied_;
-  absl::Time deadline_;
+  // When the running check must stop. SQLite counts progress steps per
+  // statement across runs (a prepared insert reaches its next callback in
+  // a later Load), so outside a check this stays disarmed.
+  absl::Time deadline_ = absl::InfiniteFuture();
 };
 
 }  // namespace trellis::policy

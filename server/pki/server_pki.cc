@@ -19,7 +19,7 @@ constexpr absl::Duration kServerCertRenewBefore = absl::Hours(24 * 30);
 // Tolerates clocks on other machines a little behind ours.
 constexpr absl::Duration kBackdate = absl::Minutes(5);
 
-std::string PathIn(const std::string& dir, const char* name) {
+std::string PathIn(const std::string& dir, absl::string_view name) {
   return absl::StrCat(dir, "/", name);
 }
 
@@ -116,45 +116,45 @@ absl::StatusOr<crypto::CertificateAuthority> LoadOrCreateCa(
 }
 
 // Both halves parse, and the public one verifies what the private one
-// signs: checked by signing an empty bundle.
-absl::StatusOr<policy::SigningKeyPair> LoadExistingSigningKey(
-    const std::string& dir) {
-  std::string key_path = PathIn(dir, "policy-signing.key");
-  std::string pub_path = PathIn(dir, "policy-signing.pub");
+// signs: checked by signing a probe.
+absl::StatusOr<crypto::Ed25519KeyPair> LoadExistingEd25519Key(
+    const std::string& key_path, const std::string& pub_path) {
   auto key = ReadPrivatePemFile(key_path);
   if (!key.ok()) return WithAdvice(key.status(), kRestoreAdvice);
   auto pub = ReadPemStateFile(pub_path);
   if (!pub.ok()) return WithAdvice(pub.status(), kRestoreAdvice);
-  auto probe = policy::SignBundle(v1::PolicyBundle(), *key);
+  constexpr absl::string_view kProbe = "trellis key probe";
+  auto probe = crypto::Ed25519Sign(kProbe, *key);
   if (!probe.ok()) {
     return WithAdvice(DamagedStateFile(key_path, probe.status().message()),
                       kRestoreAdvice);
   }
-  auto key_id = policy::SigningKeyId(*pub);
+  auto key_id = crypto::Ed25519KeyId(*pub);
   if (!key_id.ok()) {
     return WithAdvice(DamagedStateFile(pub_path, key_id.status().message()),
                       kRestoreAdvice);
   }
-  if (!policy::VerifyBundle(*probe, *pub).ok()) {
+  if (!crypto::Ed25519Verify(kProbe, *probe, *pub).ok()) {
     return DamagedStateFile(
         pub_path, absl::StrCat("is not the public half of ", key_path));
   }
-  return policy::SigningKeyPair{*std::move(key), *std::move(pub)};
+  return crypto::Ed25519KeyPair{*std::move(key), *std::move(pub)};
 }
 
-absl::StatusOr<policy::SigningKeyPair> LoadOrCreateSigningKey(
-    const std::string& dir) {
-  std::string key_path = PathIn(dir, "policy-signing.key");
-  std::string pub_path = PathIn(dir, "policy-signing.pub");
+// <dir>/<name>.key (0600) and <dir>/<name>.pub, created on first start.
+absl::StatusOr<crypto::Ed25519KeyPair> LoadOrCreateEd25519Key(
+    const std::string& dir, absl::string_view name) {
+  std::string key_path = PathIn(dir, absl::StrCat(name, ".key"));
+  std::string pub_path = PathIn(dir, absl::StrCat(name, ".pub"));
   if (FileExists(key_path) || FileExists(pub_path)) {
-    return LoadExistingSigningKey(dir);
+    return LoadExistingEd25519Key(key_path, pub_path);
   }
-  auto keys = policy::GenerateSigningKey();
+  auto keys = crypto::GenerateEd25519Key();
   if (!keys.ok()) return keys.status();
   absl::Status s = WriteFileAtomic(key_path, keys->private_key_pem, 0600);
   if (s.ok()) s = WriteFileAtomic(pub_path, keys->public_key_pem, 0644);
   if (!s.ok()) return s;
-  LogInfo("pki: created the policy-signing key in ", dir);
+  LogInfo("pki: created the ", name, " key in ", dir);
   return keys;
 }
 
@@ -205,10 +205,12 @@ absl::StatusOr<ServerPki> LoadOrCreateServerPki(
   std::string names_path = PathIn(state_dir, "server.names");
   std::string names = absl::StrCat("dns=", absl::StrJoin(dns_names, ","),
                                    " ip=", absl::StrJoin(ip_addresses, ","));
-  auto signing = LoadOrCreateSigningKey(state_dir);
+  auto signing = LoadOrCreateEd25519Key(state_dir, "policy-signing");
   if (!signing.ok()) return signing.status();
-  ServerPki pki{*std::move(ca), *std::move(fingerprint), "", "",
-                *std::move(signing)};
+  auto audit = LoadOrCreateEd25519Key(state_dir, "audit-signing");
+  if (!audit.ok()) return audit.status();
+  ServerPki pki{*std::move(ca),      *std::move(fingerprint), "", "",
+                *std::move(signing), *std::move(audit)};
 
   // Reuse the existing certificate when it still fits: same names, not near
   // expiry, issued by this CA. server.names is only a note of the names the

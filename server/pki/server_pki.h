@@ -4,6 +4,9 @@
 //                                 configured names change or it nears expiry
 //   policy-signing.key (0600)     Ed25519 key that signs policy bundles,
 //                                 kept apart from the CA on purpose
+//   audit-signing.key (0600)      Ed25519 key that signs audit checkpoints;
+//                                 apart from the policy key, which agents
+//                                 obey, so each signature has one meaning
 #ifndef TRELLIS_SERVER_PKI_SERVER_PKI_H_
 #define TRELLIS_SERVER_PKI_SERVER_PKI_H_
 
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/crypto/ed25519.h"
 #include "common/crypto/pki.h"
 #include "common/policy/bundle_signing.h"
 #include "common/util/clock.h"
@@ -23,6 +27,7 @@ struct ServerPki {
   std::string server_cert_pem;
   std::string server_key_pem;
   policy::SigningKeyPair policy_signing;
+  crypto::Ed25519KeyPair audit_signing;
 };
 
 absl::StatusOr<ServerPki> LoadOrCreateServerPki(

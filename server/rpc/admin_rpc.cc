@@ -157,14 +157,33 @@ grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
           UnaryReply<v1::VerifyAuditChainResponse> reply) {
         auto op = Authorize(context, Permission::kRead);
         if (!op.ok()) return reply(op.status());
-        auto verdict = VerifyAuditLog(*store_);
+        auto verdict = VerifyAuditLog(*store_, checkpoints_);
         if (!verdict.ok()) return reply(verdict.status());
         v1::VerifyAuditChainResponse out;
         out.set_intact(verdict->intact);
         out.set_entries_checked(verdict->entries_checked);
         out.set_first_bad_sequence(verdict->first_bad_sequence);
         out.set_problem(verdict->problem);
+        out.set_truncated(verdict->truncated);
+        if (verdict->checkpoint.count > 0) {
+          out.set_checkpointed_entries(verdict->checkpoint.count);
+          *out.mutable_checkpoint_time() = ToProtoTime(verdict->checkpoint.time);
+        }
         reply(std::move(out));
+      });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListAuditCheckpoints(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return ServeUnary<v1::ListAuditCheckpointsRequest,
+                    v1::ListAuditCheckpointsResponse>(
+      context, raw_request, raw_response,
+      [&](const v1::ListAuditCheckpointsRequest&,
+          UnaryReply<v1::ListAuditCheckpointsResponse> reply) {
+        auto op = Authorize(context, Permission::kRead);
+        if (!op.ok()) return reply(op.status());
+        reply(server::ListAuditCheckpoints(*checkpoints_));
       });
 }
 

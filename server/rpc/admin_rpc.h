@@ -3,6 +3,7 @@
 #ifndef TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 #define TRELLIS_SERVER_RPC_ADMIN_RPC_H_
 
+#include "server/audit/audit_admin.h"
 #include "server/auth/authenticator.h"
 #include "server/compliance/exception_admin.h"
 #include "server/devices/device_admin.h"
@@ -21,6 +22,7 @@ using RawAdminService = v1::AdminService::WithRawCallbackMethod_WhoAmI<
                     v1::AdminService::WithRawCallbackMethod_RetireDevice<
                         v1::AdminService::WithRawCallbackMethod_ListAuditEvents<
                             v1::AdminService::WithRawCallbackMethod_VerifyAuditChain<
+                            v1::AdminService::WithRawCallbackMethod_ListAuditCheckpoints<
                                 v1::AdminService::WithRawCallbackMethod_PublishPolicies<
                                     v1::AdminService::WithRawCallbackMethod_GetPolicyBundle<
                                         v1::AdminService::WithRawCallbackMethod_GetComplianceSummary<
@@ -29,19 +31,20 @@ using RawAdminService = v1::AdminService::WithRawCallbackMethod_WhoAmI<
                                                     v1::AdminService::WithRawCallbackMethod_ListExceptions<
                                                         v1::AdminService::WithRawCallbackMethod_RemoveException<
                                                             v1::AdminService::
-                                                                Service>>>>>>>>>>>>>>>>>;
+                                                                Service>>>>>>>>>>>>>>>>>>;
 
 class AdminRpc final : public RawAdminService {
  public:
   AdminRpc(Store* store, Authenticator* auth, TokenAdmin* tokens,
            DeviceAdmin* devices, PolicyRegistry* policies,
-           ExceptionAdmin* exceptions)
+           ExceptionAdmin* exceptions, const AuditCheckpoints* checkpoints)
       : store_(store),
         auth_(auth),
         tokens_(tokens),
         devices_(devices),
         policies_(policies),
-        exceptions_(exceptions) {}
+        exceptions_(exceptions),
+        checkpoints_(checkpoints) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -71,6 +74,9 @@ class AdminRpc final : public RawAdminService {
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* VerifyAuditChain(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListAuditCheckpoints(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* PublishPolicies(
@@ -106,6 +112,7 @@ class AdminRpc final : public RawAdminService {
   DeviceAdmin* devices_;
   PolicyRegistry* policies_;
   ExceptionAdmin* exceptions_;
+  const AuditCheckpoints* checkpoints_;
 };
 
 }  // namespace trellis::server

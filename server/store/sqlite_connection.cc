@@ -1,8 +1,29 @@
 #include "server/store/sqlite_connection.h"
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
 namespace trellis::server {
+
+namespace {
+
+constexpr absl::string_view kDiskFullPayload = "trellis.store/disk-full";
+
+absl::Status DiskFullError(absl::string_view msg) {
+  // The database path stays in the server log (devices see this message).
+  absl::Status s = absl::ResourceExhaustedError(absl::StrCat(
+      "store: the disk holding the server's database is full; the change "
+      "was not saved (free space on that disk; writes resume by themselves; ",
+      msg, ")"));
+  s.SetPayload(kDiskFullPayload, absl::Cord("1"));
+  return s;
+}
+
+}  // namespace
+
+bool IsDiskFull(const absl::Status& status) {
+  return status.GetPayload(kDiskFullPayload).has_value();
+}
 
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
@@ -14,7 +35,7 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   if ((code & 0xff) == SQLITE_CONSTRAINT) {
     return absl::AlreadyExistsError(msg);
   }
-  if ((code & 0xff) == SQLITE_FULL) return absl::ResourceExhaustedError(msg);
+  if ((code & 0xff) == SQLITE_FULL) return DiskFullError(msg);
   return absl::InternalError(msg);
 }
 
@@ -112,11 +133,14 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   sqlite3_busy_timeout(db, 10000);
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   if (!read_only) {
-    absl::Status s = conn->Exec("PRAGMA journal_mode=WAL");
+    absl::Status s = conn->Exec(absl::StrCat(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+        "PRAGMA wal_autocheckpoint=",
+        kWalAutocheckpointPages,
+        "; PRAGMA journal_size_limit=", kJournalSizeLimitBytes, ";"));
     if (!s.ok()) return s;
   }
-  absl::Status s =
-      conn->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  absl::Status s = conn->Exec("PRAGMA foreign_keys=ON");
   if (!s.ok()) return s;
   return conn;
 }

@@ -54,10 +54,19 @@ class Statement {
   sqlite3* db_;
 };
 
+// WAL bounds for small volumes: checkpoint once the WAL holds this many
+// pages (SQLite's default is 1000, about 4 MiB), and truncate it back to
+// this many bytes after a checkpoint instead of keeping its high-water mark.
+inline constexpr int kWalAutocheckpointPages = 256;
+inline constexpr int64_t kJournalSizeLimitBytes = 1 << 20;
+
 class SqliteConnection {
  public:
-  // Opens `path` (read-write, creating it) or read-only. Sets WAL mode,
-  // foreign keys, a busy timeout and synchronous=NORMAL (safe with WAL).
+  // Opens `path` (read-write, creating it) or read-only. Sets foreign keys
+  // and a busy timeout. The read-write connection also gets WAL mode, the
+  // WAL bounds above and synchronous=FULL: a write is acknowledged once it
+  // committed, and with NORMAL the last commits of a WAL database can roll
+  // back on power loss (group commit keeps the extra fsync cheap).
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
       const std::string& path, bool read_only);
   ~SqliteConnection();
@@ -73,7 +82,14 @@ class SqliteConnection {
   absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// A Status for the connection's last error. SQLITE_FULL becomes
+// ResourceExhausted naming the disk that holds the database file, marked so
+// IsDiskFull() recognises it.
 absl::Status SqliteError(sqlite3* db, absl::string_view what);
+
+// True for a SqliteError() that came from a full disk (not for other
+// ResourceExhausted answers, such as a full address pool).
+bool IsDiskFull(const absl::Status& status);
 
 }  // namespace trellis::server
 

@@ -15,6 +15,14 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
   auto conn = SqliteConnection::Open(store->options_.path, /*read_only=*/false);
   if (!conn.ok()) return conn.status();
+  // A WAL left large by an earlier run (a disk that filled up before any
+  // checkpoint could run) is folded in and truncated first, so a restart
+  // gets its space back.
+  absl::Status truncated = (*conn)->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!truncated.ok()) {
+    LogError("store: cannot checkpoint the WAL at start: ",
+             truncated.message());
+  }
   absl::Status migrated = Migrate(**conn);
   if (!migrated.ok()) return migrated;
   store->writer_conn_ = *std::move(conn);
@@ -113,28 +121,39 @@ void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
   std::vector<absl::Status> results(batch.size());
   absl::Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
+    if (IsDiskFull(begin)) CheckpointAfterDiskFull();
     for (auto& w : batch) w.done(begin);
     return;
   }
   SqliteQueries queries(writer_conn_.get());
-  for (size_t i = 0; i < batch.size(); ++i) {
+  // Set when SQLite itself ended the transaction (it may, on SQLITE_FULL or
+  // an I/O error): the earlier functions' changes are gone too.
+  absl::Status lost;
+  for (size_t i = 0; i < batch.size() && lost.ok(); ++i) {
     // A savepoint per function: one failure must not undo its neighbours.
     absl::Status s = writer_conn_->Exec("SAVEPOINT w");
     if (s.ok()) s = batch[i].fn(queries);
     if (s.ok()) {
       s = writer_conn_->Exec("RELEASE w");
+    } else if (sqlite3_get_autocommit(writer_conn_->raw())) {
+      lost = s;
     } else {
       writer_conn_->Exec("ROLLBACK TO w").IgnoreError();
       writer_conn_->Exec("RELEASE w").IgnoreError();
     }
     results[i] = s;
   }
-  absl::Status commit = writer_conn_->Exec("COMMIT");
+  absl::Status commit = lost.ok() ? writer_conn_->Exec("COMMIT") : lost;
   if (!commit.ok()) {
     LogError("store: commit of ", batch.size(),
              " writes failed: ", commit.message());
-    writer_conn_->Exec("ROLLBACK").IgnoreError();
+    if (!sqlite3_get_autocommit(writer_conn_->raw())) {
+      writer_conn_->Exec("ROLLBACK").IgnoreError();
+    }
   }
+  bool disk_full = IsDiskFull(commit);
+  for (const absl::Status& r : results) disk_full = disk_full || IsDiskFull(r);
+  if (disk_full) CheckpointAfterDiskFull();
   {
     absl::MutexLock lock(&queue_mu_);
     ++commits_;
@@ -143,6 +162,43 @@ void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(commit.ok() ? results[i] : commit);
   }
+}
+
+void SqliteStore::CheckpointAfterDiskFull() {
+  // Copies committed WAL frames into the database and truncates the WAL;
+  // fails harmlessly (and is retried on the next full disk) while readers
+  // hold old snapshots or the database file itself cannot grow.
+  absl::Status s = writer_conn_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  LogError("store: the disk holding ", options_.path, " is full; ",
+           s.ok() ? "checkpointed and truncated the WAL to give space back"
+                  : absl::StrCat("writes fail until space is freed (WAL "
+                                 "checkpoint failed: ",
+                                 s.message(), ")"));
+}
+
+absl::StatusOr<SqliteStore::WriterSettings> SqliteStore::ReadWriterSettings() {
+  WriterSettings out;
+  absl::Status s = WriteSync([&](StoreWriter&) -> absl::Status {
+    // Runs on the writer thread, so the writer connection is ours here.
+    for (auto [pragma, value] :
+         {std::pair<const char*, int64_t*>{"synchronous", &out.synchronous},
+          {"wal_autocheckpoint", &out.wal_autocheckpoint},
+          {"journal_size_limit", &out.journal_size_limit}}) {
+      auto stmt = writer_conn_->Prepare(absl::StrCat("PRAGMA ", pragma));
+      if (!stmt.ok()) return stmt.status();
+      absl::StatusOr<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      *value = stmt->Int(0);
+    }
+    auto mode = writer_conn_->Prepare("PRAGMA journal_mode");
+    if (!mode.ok()) return mode.status();
+    absl::StatusOr<bool> row = mode->Step();
+    if (!row.ok()) return row.status();
+    out.journal_mode = mode->Text(0);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace trellis::server

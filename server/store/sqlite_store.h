@@ -41,6 +41,16 @@ class SqliteStore : public Store {
   // Number of commits so far; lets tests and benchmarks see grouping.
   uint64_t commit_count() const;
 
+  // The writer connection's durability and WAL settings as SQLite reports
+  // them (read on the writer thread).
+  struct WriterSettings {
+    int64_t synchronous = -1;  // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
+    std::string journal_mode;
+    int64_t wal_autocheckpoint = -1;
+    int64_t journal_size_limit = -1;
+  };
+  absl::StatusOr<WriterSettings> ReadWriterSettings();
+
  private:
   struct PendingWrite {
     WriteFn fn;
@@ -50,6 +60,8 @@ class SqliteStore : public Store {
   explicit SqliteStore(SqliteStoreOptions options);
   void WriterLoop();
   void CommitBatch(std::vector<PendingWrite>& batch);
+  // After SQLITE_FULL: gives the WAL's space back to the disk if it can.
+  void CheckpointAfterDiskFull();
   std::unique_ptr<SqliteConnection> AcquireReader();
   void ReleaseReader(std::unique_ptr<SqliteConnection> conn);
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "tools/trellisctl/audit_verify.h"
 #include "tools/trellisctl/commands.h"
 #include "tools/trellisctl/table_printer.h"
 #include "tools/trellisctl/text.h"
@@ -31,15 +32,7 @@ int AuditVerify(Ctl& ctl) {
   grpc::Status s = ctl.Call(&Ctl::Stub::VerifyAuditChain,
                             v1::VerifyAuditChainRequest(), &response);
   if (!s.ok()) return ctl.Refused(s);
-  ctl.Print(response, [&] {
-    if (response.intact()) {
-      return absl::StrCat("Audit chain intact: ", response.entries_checked(),
-                          " entries verified.\n");
-    }
-    return absl::StrCat("Audit chain BROKEN at entry ",
-                        response.first_bad_sequence(), ": ",
-                        Safe(response.problem()), "\n");
-  });
+  ctl.Print(response, [&] { return FormatAuditVerdict(response); });
   return response.intact() ? kExitOk : kExitRefused;
 }
 
@@ -58,7 +51,7 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
     list->add_option("--limit", *limit, "at most N entries (server max 1000)")
         ->capture_default_str();
   }
-  commands.Add(audit, "verify", "recompute the hash chain",
+  commands.Add(audit, "verify", "recompute the hash chain and hold it against the signed checkpoints",
                [&ctl] { return AuditVerify(ctl); });
 }
 

@@ -65,7 +65,9 @@ TEST_F(ServerPkiTest, EveryDamagedStateFileIsNamed) {
                                           "server.crt",
                                           "server.key",
                                           "policy-signing.key",
-                                          "policy-signing.pub"};
+                                          "policy-signing.pub",
+                                          "audit-signing.key",
+                                          "audit-signing.pub"};
   for (const std::string& name : files) {
     const std::string intact = *ReadFile(PathOf(name));
     const std::vector<std::pair<std::string, std::string>> damages = {
@@ -112,6 +114,8 @@ TEST_F(ServerPkiTest, KeysThatDoNotMatchTheirPartnerAreNamed) {
            Case{"server.key", other_keys->private_key_pem, "server.key"},
            Case{"policy-signing.pub", other_signing->public_key_pem,
                 "policy-signing.pub"},
+           Case{"audit-signing.pub", other_signing->public_key_pem,
+                "audit-signing.pub"},
        }) {
     const std::string intact = *ReadFile(PathOf(c.file));
     Replace(c.file, c.text);
