@@ -166,12 +166,12 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
 
 absl::StatusOr<ServeFlags> ParseServeFlags(
     const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, {{"state-dir", "listen", "advertise", "tls-dns",
-                                "tls-ip", "device-cert-lifetime",
-                                "checkin-interval", "enroll-failure-limit",
-                                "validity-window", "restart-grace", "vpn-pool",
-                                "log-level"},
-                               {}});
+  auto args = ParseArgs(
+      argv,
+      {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
+        "device-cert-lifetime", "checkin-interval", "enroll-failure-limit",
+        "validity-window", "restart-grace", "vpn-pool", "log-level"},
+       {}});
   if (!args.ok()) return args.status();
   if (!args->positional.empty()) {
     return absl::InvalidArgumentError(

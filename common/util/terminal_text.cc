@@ -17,7 +17,7 @@ uint32_t DecodeCodePoint(absl::string_view s, size_t i, size_t n) {
 }
 
 bool IsInvisibleControl(uint32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9F) ||    // C1 controls (CSI is U+009B)
+  return (cp >= 0x80 && cp <= 0x9F) ||      // C1 controls (CSI is U+009B)
          (cp >= 0x200B && cp <= 0x200F) ||  // zero-width and direction marks
          (cp >= 0x2028 && cp <= 0x202E) ||  // separators, bidi embeddings
          (cp >= 0x2066 && cp <= 0x2069) ||  // bidi isolates

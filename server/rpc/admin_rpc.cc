@@ -167,7 +167,8 @@ grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
         out.set_truncated(verdict->truncated);
         if (verdict->checkpoint.count > 0) {
           out.set_checkpointed_entries(verdict->checkpoint.count);
-          *out.mutable_checkpoint_time() = ToProtoTime(verdict->checkpoint.time);
+          *out.mutable_checkpoint_time() =
+              ToProtoTime(verdict->checkpoint.time);
         }
         reply(std::move(out));
       });

@@ -14,24 +14,22 @@
 namespace trellis::server {
 
 // Every method raw, so requests are parsed by parsed_request.h.
-using RawAdminService = v1::AdminService::WithRawCallbackMethod_WhoAmI<
-    v1::AdminService::WithRawCallbackMethod_CreateEnrollmentToken<v1::AdminService::WithRawCallbackMethod_ListEnrollmentTokens<
-        v1::AdminService::WithRawCallbackMethod_RevokeEnrollmentToken<
-            v1::AdminService::WithRawCallbackMethod_ListDevices<v1::AdminService::WithRawCallbackMethod_GetDevice<
-                v1::AdminService::WithRawCallbackMethod_RevokeDevice<
-                    v1::AdminService::WithRawCallbackMethod_RetireDevice<
-                        v1::AdminService::WithRawCallbackMethod_ListAuditEvents<
-                            v1::AdminService::WithRawCallbackMethod_VerifyAuditChain<
-                            v1::AdminService::WithRawCallbackMethod_ListAuditCheckpoints<
-                                v1::AdminService::WithRawCallbackMethod_PublishPolicies<
-                                    v1::AdminService::WithRawCallbackMethod_GetPolicyBundle<
-                                        v1::AdminService::WithRawCallbackMethod_GetComplianceSummary<
-                                            v1::AdminService::WithRawCallbackMethod_GetDeviceHistory<
-                                                v1::AdminService::WithRawCallbackMethod_AddException<
-                                                    v1::AdminService::WithRawCallbackMethod_ListExceptions<
-                                                        v1::AdminService::WithRawCallbackMethod_RemoveException<
-                                                            v1::AdminService::
-                                                                Service>>>>>>>>>>>>>>>>>>;
+using RawAdminService = v1::AdminService::WithRawCallbackMethod_WhoAmI<v1::AdminService::WithRawCallbackMethod_CreateEnrollmentToken<
+    v1::AdminService::WithRawCallbackMethod_ListEnrollmentTokens<v1::AdminService::WithRawCallbackMethod_RevokeEnrollmentToken<
+        v1::AdminService::WithRawCallbackMethod_ListDevices<v1::AdminService::WithRawCallbackMethod_GetDevice<
+            v1::AdminService::WithRawCallbackMethod_RevokeDevice<v1::AdminService::WithRawCallbackMethod_RetireDevice<
+                v1::AdminService::WithRawCallbackMethod_ListAuditEvents<
+                    v1::AdminService::WithRawCallbackMethod_VerifyAuditChain<
+                        v1::AdminService::WithRawCallbackMethod_ListAuditCheckpoints<
+                            v1::AdminService::WithRawCallbackMethod_PublishPolicies<
+                                v1::AdminService::WithRawCallbackMethod_GetPolicyBundle<
+                                    v1::AdminService::WithRawCallbackMethod_GetComplianceSummary<
+                                        v1::AdminService::WithRawCallbackMethod_GetDeviceHistory<
+                                            v1::AdminService::WithRawCallbackMethod_AddException<
+                                                v1::AdminService::WithRawCallbackMethod_ListExceptions<
+                                                    v1::AdminService::WithRawCallbackMethod_RemoveException<
+                                                        v1::AdminService::
+                                                            Service>>>>>>>>>>>>>>>>>>;
 
 class AdminRpc final : public RawAdminService {
  public:

@@ -51,8 +51,10 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
     list->add_option("--limit", *limit, "at most N entries (server max 1000)")
         ->capture_default_str();
   }
-  commands.Add(audit, "verify", "recompute the hash chain and hold it against the signed checkpoints",
-               [&ctl] { return AuditVerify(ctl); });
+  commands.Add(
+      audit, "verify",
+      "recompute the hash chain and hold it against the signed checkpoints",
+      [&ctl] { return AuditVerify(ctl); });
 }
 
 }  // namespace trellis::ctl

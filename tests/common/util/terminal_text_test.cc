@@ -18,10 +18,15 @@ TEST(TerminalSafeTest, EscapesEscapeSequencesAndLineBreaks) {
 }
 
 TEST(TerminalSafeTest, EscapesC1AndBidiControls) {
-  EXPECT_EQ(TerminalSafe("x\xc2\x9b" "31m"), "x\\u{009B}31m");  // CSI
-  EXPECT_EQ(TerminalSafe("abc\xe2\x80\xae" "fdp.exe"),
+  EXPECT_EQ(TerminalSafe("x\xc2\x9b"
+                         "31m"),
+            "x\\u{009B}31m");  // CSI
+  EXPECT_EQ(TerminalSafe("abc\xe2\x80\xae"
+                         "fdp.exe"),
             "abc\\u{202E}fdp.exe");  // right-to-left override
-  EXPECT_EQ(TerminalSafe("\xef\xbb\xbf" "x"), "\\u{FEFF}x");
+  EXPECT_EQ(TerminalSafe("\xef\xbb\xbf"
+                         "x"),
+            "\\u{FEFF}x");
 }
 
 TEST(TerminalSafeTest, EscapesInvalidUtf8Bytes) {

@@ -176,12 +176,6 @@ TEST(ServerConfigTest, ConfigBuiltInCodeObeysTheSameRanges) {
               HasSubstr("--checkin-interval"));
 }
 
-}  // namespace
-}  // namespace trellis::server
-
-namespace trellis::server {
-namespace {
-
 TEST(ServeFlagsRestartGraceTest, TakenAndBounded) {
   auto parsed = ParseServeFlags(
       {"--state-dir", "/tmp/trellis-flags-test", "--restart-grace", "90s"});
@@ -195,7 +189,7 @@ TEST(ServeFlagsRestartGraceTest, TakenAndBounded) {
       {"--state-dir", "/tmp/trellis-flags-test", "--restart-grace", "25h"});
   ASSERT_FALSE(too_long.ok());
   EXPECT_THAT(std::string(too_long.status().message()),
-              ::testing::HasSubstr("--restart-grace"));
+              HasSubstr("--restart-grace"));
 }
 
 }  // namespace
