@@ -1,5 +1,7 @@
 #include "server/policy/policy_registry.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "common/policy/bundle_signing.h"
 #include "common/policy/policy_validation.h"
@@ -126,6 +128,10 @@ void PolicyRegistry::Publish(
   auto response = std::make_shared<v1::PublishPoliciesResponse>();
   auto published = std::make_shared<Published>();
   bool dry_run = request.dry_run();
+  std::optional<uint64_t> expected_version;
+  if (request.has_expected_version()) {
+    expected_version = request.expected_version();
+  }
   const ServerPki* pki = pki_;
   store_->Write(
       [=](StoreWriter& w) -> absl::Status {
@@ -147,6 +153,13 @@ void PolicyRegistry::Publish(
           current_profiles.assign(old.vpn_profiles().begin(),
                                   old.vpn_profiles().end());
           version = (*latest)->version;
+        }
+        if (expected_version.has_value() && *expected_version != version) {
+          return absl::AbortedError(absl::StrCat(
+              "the published bundle is version ", version, ", not version ",
+              *expected_version,
+              " as expected: another publish came in between; apply again "
+              "to see the new plan"));
         }
         std::vector<v1::PolicyPlanEntry> plan = PlanPolicies(current, proposed);
         for (v1::PolicyPlanEntry& e :

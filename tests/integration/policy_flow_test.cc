@@ -52,6 +52,22 @@ class PolicyFlowTest : public IntegrationTest {
         "NAME=\"Debian GNU/Linux\"\nID=debian\nVERSION_ID=\"", version,
         "\"\nPRETTY_NAME=\"Debian GNU/Linux ", version, "\"\n");
   }
+  // An independent client with the admin identity from its credentials file.
+  std::unique_ptr<v1::AdminService::Stub> AdminStub() {
+    auto creds = ReadFile(admin_credentials_);
+    EXPECT_TRUE(creds.ok());
+    if (!creds.ok()) return nullptr;
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = CaPem();
+    size_t cert_end = creds->find("-----END CERTIFICATE-----") + 26;
+    size_t cert_begin = creds->find("-----BEGIN CERTIFICATE-----");
+    size_t key_begin = creds->find("-----BEGIN PRIVATE KEY-----");
+    size_t key_end = creds->find("-----END PRIVATE KEY-----") + 26;
+    tls.pem_cert_chain = creds->substr(cert_begin, cert_end - cert_begin);
+    tls.pem_private_key = creds->substr(key_begin, key_end - key_begin);
+    return v1::AdminService::NewStub(
+        grpc::CreateChannel(address(), grpc::SslCredentials(tls)));
+  }
   std::string policy_dir_;
 };
 
@@ -105,27 +121,48 @@ TEST_F(PolicyFlowTest, InvalidPoliciesAreRefusedWithPositions) {
   c->set_id("escape");
   c->set_title("Escape");
   c->set_query("SELECT * FROM sqlite_master");
-  auto creds = ReadFile(admin_credentials_);
-  ASSERT_TRUE(creds.ok());
-  CtlResult who = Ctl(admin_credentials_, {"whoami"});
-  ASSERT_EQ(who.exit_code, 0);
   v1::PublishPoliciesResponse response;
   grpc::ClientContext context;
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = CaPem();
-  // Reuse the admin identity from its credentials file.
-  size_t cert_end = creds->find("-----END CERTIFICATE-----") + 26;
-  size_t cert_begin = creds->find("-----BEGIN CERTIFICATE-----");
-  size_t key_begin = creds->find("-----BEGIN PRIVATE KEY-----");
-  size_t key_end = creds->find("-----END PRIVATE KEY-----") + 26;
-  tls.pem_cert_chain = creds->substr(cert_begin, cert_end - cert_begin);
-  tls.pem_private_key = creds->substr(key_begin, key_end - key_begin);
-  auto stub = v1::AdminService::NewStub(
-      grpc::CreateChannel(address(), grpc::SslCredentials(tls)));
+  auto stub = AdminStub();
   grpc::Status s = stub->PublishPolicies(&context, request, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("policy raw check escape"));
   EXPECT_THAT(s.error_message(), HasSubstr("only fact tables"));
+}
+
+// A plan is shown against one version; publishing it onto another (someone
+// published in between) is refused, so nobody's policies vanish unseen.
+TEST_F(PolicyFlowTest, PublishOntoAnotherVersionThanExpectedIsAborted) {
+  ASSERT_EQ(Apply().exit_code, 0);  // version 1
+  auto stub = AdminStub();
+  ASSERT_NE(stub, nullptr);
+  v1::PublishPoliciesRequest request;
+  v1::Policy* p = request.add_policies();
+  p->set_id("other");
+  p->set_title("Other");
+  p->set_enforcement(v1::ENFORCEMENT_WARN);
+  v1::Check* c = p->add_checks();
+  c->set_id("any");
+  c->set_title("Any");
+  c->set_query("SELECT 1 FROM os_version");
+  request.set_expected_version(0);  // planned before version 1 existed
+  v1::PublishPoliciesResponse response;
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub->PublishPolicies(&context, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+    EXPECT_THAT(s.error_message(),
+                HasSubstr("the published bundle is version 1, not version 0"));
+  }
+  CtlResult show = Ctl(admin_credentials_, {"policy", "show"});
+  EXPECT_THAT(show.out, HasSubstr("Bundle version 1"));
+  EXPECT_THAT(show.out, HasSubstr("os-check"));
+
+  request.set_expected_version(1);
+  grpc::ClientContext context;
+  grpc::Status s = stub->PublishPolicies(&context, request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.published_version(), 2u);
 }
 
 TEST_F(PolicyFlowTest, AgentAndServerReachTheSameVerdict) {
@@ -150,8 +187,10 @@ TEST_F(PolicyFlowTest, AgentAndServerReachTheSameVerdict) {
   ASSERT_TRUE(evaluator.ok());
   auto report = agent::CollectForCheckIn(*state, Machine("desk").probe);
   ASSERT_TRUE(report.ok());
-  v1::Verdict local = (*evaluator)->Evaluate(
-      {v1::PLATFORM_LINUX, v1::OWNERSHIP_CORPORATE, "staff"}, *report);
+  v1::Verdict local =
+      (*evaluator)
+          ->Evaluate({v1::PLATFORM_LINUX, v1::OWNERSHIP_CORPORATE, "staff"},
+                     *report);
   ASSERT_EQ(local.results_size(), first->verdict().results_size());
   for (int i = 0; i < local.results_size(); ++i) {
     EXPECT_EQ(local.results(i).state(), first->verdict().results(i).state())
@@ -209,7 +248,8 @@ TEST_F(PolicyFlowTest, NewBundleReachesAgentAndBadBundlesAreRefused) {
   EXPECT_THAT(rolled_back.status().message(), HasSubstr("already holds"));
 
   // Tampered: a changed bundle with the old signature is refused.
-  v1::SignedPolicyBundle tampered = server_->policies().current()->signed_bundle;
+  v1::SignedPolicyBundle tampered =
+      server_->policies().current()->signed_bundle;
   v1::PolicyBundle forged;
   ASSERT_TRUE(forged.ParseFromString(tampered.bundle()));
   forged.set_version(99);

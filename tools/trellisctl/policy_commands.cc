@@ -82,7 +82,9 @@ int PolicyApply(Ctl& ctl, const ApplyOptions& o) {
   if (!s.ok()) return ctl.Refused(s);
   PolicyApplySet set =
       MergeWithCurrent(*std::move(loaded), current.get(), o.prune);
-  // Always plan first; publish only after showing it.
+  // Always plan first; publish only after showing it, and only onto the
+  // version the plan was made against.
+  set.request.set_expected_version(current ? current->version() : 0);
   set.request.set_dry_run(true);
   v1::PublishPoliciesResponse plan;
   s = ctl.Call(&Ctl::Stub::PublishPolicies, set.request, &plan);
