@@ -95,9 +95,13 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
 
   absl::Status policies_loaded = server->policies_.Load();
   if (!policies_loaded.ok()) return policies_loaded;
-  // Every commit may have changed the gateway allow-list; the feed checks.
+  // The gateway feed wakes for commits that changed the allow-list.
   TrellisServer* self = server.get();
-  server->store_->SetCommitObserver([self] { self->peer_feed_.Notify(); });
+  server->store_->AddCommitListener([self](const CommitEvents& events) {
+    if (events.last_peer_serial != 0 || events.peer_log_pruned) {
+      self->peer_feed_.Notify();
+    }
+  });
   server->policies_.set_on_published([self] { self->ResyncVpnPeers(); });
   // Profiles, the pool or the access rules may differ from the last run.
   self->ResyncVpnPeers();

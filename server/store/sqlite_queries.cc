@@ -1,5 +1,7 @@
 #include "server/store/sqlite_queries.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/audit/audit_chain.h"
 #include "server/store/sqlite_rows.h"
@@ -204,7 +206,9 @@ absl::Status SqliteQueries::InsertDevice(const DeviceRecord& d) {
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, d.device_id);
   BindDeviceFields(*stmt, d, 2);
-  return stmt->Run();
+  absl::Status s = stmt->Run();
+  if (s.ok() && events_ != nullptr) events_->devices[d.device_id] = d.state;
+  return s;
 }
 
 absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
@@ -222,7 +226,9 @@ absl::Status SqliteQueries::UpdateDevice(const DeviceRecord& d) {
   BindDeviceFields(*stmt, d, 2);
   absl::Status s = stmt->Run();
   if (!s.ok()) return s;
-  return ExpectOneChange(conn_, absl::StrCat("device ", d.device_id));
+  s = ExpectOneChange(conn_, absl::StrCat("device ", d.device_id));
+  if (s.ok() && events_ != nullptr) events_->devices[d.device_id] = d.state;
+  return s;
 }
 
 absl::Status SqliteQueries::PutLastReport(absl::string_view device_id,
@@ -254,7 +260,13 @@ absl::Status SqliteQueries::UpsertOperator(const OperatorRecord& o) {
       .Bind(4, ToDb(o.created_at))
       .Bind(5, o.created_by)
       .Bind(6, ToDb(o.cert_expires_at));
-  return stmt->Run();
+  absl::Status s = stmt->Run();
+  if (s.ok() && events_ != nullptr) {
+    CommitEvents changed;
+    changed.operators.push_back(o.name);
+    events_->MergeFrom(changed);
+  }
+  return s;
 }
 
 absl::StatusOr<AuditRecord> SqliteQueries::AppendAudit(AuditRecord entry) {
@@ -312,7 +324,11 @@ absl::Status SqliteQueries::InsertPolicyBundle(const PolicyBundleRecord& b) {
       .Bind(2, ToDb(b.published_at))
       .Bind(3, b.published_by)
       .BindBlob(4, b.signed_bundle);
-  return stmt->Run();
+  absl::Status s = stmt->Run();
+  if (s.ok() && events_ != nullptr) {
+    events_->bundle_version = std::max(events_->bundle_version, b.version);
+  }
+  return s;
 }
 
 namespace {

@@ -12,6 +12,10 @@ class SqliteQueries : public StoreWriter {
  public:
   explicit SqliteQueries(SqliteConnection* conn) : conn_(conn) {}
 
+  // Where writes note what they changed (the writer points it at the
+  // running write function's events; null records nothing).
+  void set_events(CommitEvents* events) { events_ = events; }
+
   absl::StatusOr<std::optional<TokenRecord>> GetToken(
       absl::string_view token_id) override;
   absl::StatusOr<std::vector<TokenRecord>> ListTokens() override;
@@ -86,6 +90,7 @@ class SqliteQueries : public StoreWriter {
  private:
   absl::StatusOr<std::vector<DeviceRecord>> QueryDevices(Statement& stmt);
   SqliteConnection* conn_;
+  CommitEvents* events_ = nullptr;
 };
 
 }  // namespace trellis::server

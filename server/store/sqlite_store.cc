@@ -117,6 +117,11 @@ void SqliteStore::WriterLoop() {
   }
 }
 
+void SqliteStore::AddCommitListener(CommitListener listener) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
 void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
   std::vector<absl::Status> results(batch.size());
   absl::Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
@@ -129,12 +134,16 @@ void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
   // Set when SQLite itself ended the transaction (it may, on SQLITE_FULL or
   // an I/O error): the earlier functions' changes are gone too.
   absl::Status lost;
+  CommitEvents events;
   for (size_t i = 0; i < batch.size() && lost.ok(); ++i) {
     // A savepoint per function: one failure must not undo its neighbours.
+    CommitEvents fn_events;
+    queries.set_events(&fn_events);
     absl::Status s = writer_conn_->Exec("SAVEPOINT w");
     if (s.ok()) s = batch[i].fn(queries);
     if (s.ok()) {
       s = writer_conn_->Exec("RELEASE w");
+      if (s.ok()) events.MergeFrom(fn_events);
     } else if (sqlite3_get_autocommit(writer_conn_->raw())) {
       lost = s;
     } else {
@@ -158,7 +167,11 @@ void SqliteStore::CommitBatch(std::vector<PendingWrite>& batch) {
     absl::MutexLock lock(&queue_mu_);
     ++commits_;
   }
-  if (commit.ok() && commit_observer_) commit_observer_();
+  queries.set_events(nullptr);
+  if (commit.ok() && !events.empty()) {
+    absl::ReaderMutexLock lock(&listeners_mu_);
+    for (const CommitListener& listener : listeners_) listener(events);
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(commit.ok() ? results[i] : commit);
   }

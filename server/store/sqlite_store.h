@@ -34,9 +34,7 @@ class SqliteStore : public Store {
 
   absl::Status Read(const ReadFn& fn) override;
   void Write(WriteFn fn, DoneFn done) override;
-  void SetCommitObserver(std::function<void()> observer) override {
-    commit_observer_ = std::move(observer);
-  }
+  void AddCommitListener(CommitListener listener) override;
 
   // Number of commits so far; lets tests and benchmarks see grouping.
   uint64_t commit_count() const;
@@ -67,7 +65,9 @@ class SqliteStore : public Store {
 
   SqliteStoreOptions options_;
   std::unique_ptr<SqliteConnection> writer_conn_;
-  std::function<void()> commit_observer_;
+
+  absl::Mutex listeners_mu_;
+  std::vector<CommitListener> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 
   mutable absl::Mutex queue_mu_;
   std::deque<PendingWrite> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -1,5 +1,7 @@
 // SqliteQueries: tunnel addresses, the gateway allow-list and its change
 // log (see migration 6).
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/store/sqlite_queries.h"
 #include "server/store/sqlite_rows.h"
@@ -184,6 +186,9 @@ absl::StatusOr<uint64_t> SqliteQueries::AppendPeerChange(VpnPeerRecord c) {
     s = del->Run();
   }
   if (!s.ok()) return s;
+  if (events_ != nullptr) {
+    events_->last_peer_serial = std::max(events_->last_peer_serial, serial);
+  }
   return serial;
 }
 
@@ -191,7 +196,9 @@ absl::Status SqliteQueries::PrunePeerChanges(uint64_t through) {
   auto stmt = conn_->Prepare("DELETE FROM vpn_peer_changes WHERE serial <= ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, static_cast<int64_t>(through));
-  return stmt->Run();
+  absl::Status s = stmt->Run();
+  if (s.ok() && events_ != nullptr) events_->peer_log_pruned = true;
+  return s;
 }
 
 }  // namespace trellis::server

@@ -7,6 +7,7 @@
 #define TRELLIS_SERVER_STORE_STORE_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,27 @@
 #include "server/store/records.h"
 
 namespace trellis::server {
+
+// What one commit changed, handed to the parts of the server that push state
+// out (the gateway feed, connected devices), so they act on the change
+// itself instead of polling. The store fills it from the write functions that
+// succeeded; a function that failed and was rolled back adds nothing.
+struct CommitEvents {
+  // Devices inserted or updated, with the state the commit left them in (a
+  // revocation or retirement shows as a state other than ACTIVE).
+  std::map<std::string, v1::DeviceState> devices;
+  // Operators created or whose credential or role changed.
+  std::vector<std::string> operators;
+  // The newest policy bundle version published, 0 for none.
+  uint64_t bundle_version = 0;
+  // The highest gateway peer change serial appended, 0 for none.
+  uint64_t last_peer_serial = 0;
+  // Old peer changes were dropped (gateways far behind need a snapshot).
+  bool peer_log_pruned = false;
+
+  bool empty() const;
+  void MergeFrom(const CommitEvents& later);
+};
 
 // Queries. Inside a write function they see the batch's own earlier writes.
 class StoreReader {
@@ -154,9 +176,11 @@ class Store {
   // Write() and wait for it.
   absl::Status WriteSync(WriteFn fn);
 
-  // Called (on the writer thread) after every successful commit, before the
-  // batch's `done` callbacks; must be quick. Set once, before writes start.
-  virtual void SetCommitObserver(std::function<void()> observer) = 0;
+  // Called (on the writer thread) after every successful commit that changed
+  // something CommitEvents describes, before the batch's `done` callbacks;
+  // must be quick and must not write. Add listeners before writes start.
+  using CommitListener = std::function<void(const CommitEvents&)>;
+  virtual void AddCommitListener(CommitListener listener) = 0;
 };
 
 }  // namespace trellis::server

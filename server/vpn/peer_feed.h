@@ -1,9 +1,9 @@
 // Streams the gateway allow-list to every connected gateway: a snapshot,
 // then the change log from the store, then heartbeats. One thread serves
-// every subscriber: it wakes when a commit may have changed peers (the
-// store's commit observer calls Notify), when a write to a gateway
-// completes, and every heartbeat period. The same thread re-checks each
-// stream's caller every recheck period and ends the stream once the caller
+// every subscriber: it wakes when a commit changed peers (a store commit
+// listener calls Notify), when a write to a gateway completes, and every
+// heartbeat period. The same thread re-checks each stream's caller every
+// recheck period and ends the stream once the caller
 // is no longer allowed (credential replaced, removed, expired, role changed):
 // credentials are changed by `trellis-server operator create` in another
 // process, so no commit in this one announces it.

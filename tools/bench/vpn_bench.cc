@@ -172,7 +172,8 @@ class TimingStream : public PeerSubscriber {
 void BM_VerdictToDelta(benchmark::State& state) {
   VpnFleet fleet(1000);
   PeerFeed feed(&fleet.store(), absl::Seconds(5));
-  fleet.store().SetCommitObserver([&feed] { feed.Notify(); });
+  fleet.store().AddCommitListener(
+      [&feed](const server::CommitEvents&) { feed.Notify(); });
   feed.Start();
   TimingStream stream;
   auto handle = feed.Subscribe(&stream, "", 0);

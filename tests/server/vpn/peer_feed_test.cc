@@ -76,7 +76,8 @@ class FakeStream : public PeerSubscriber {
 class PeerFeedTest : public ::testing::Test {
  protected:
   PeerFeedTest() : feed_(&env_.store(), absl::Milliseconds(200)) {
-    env_.store().SetCommitObserver([this] { feed_.Notify(); });
+    env_.store().AddCommitListener(
+        [this](const CommitEvents&) { feed_.Notify(); });
     feed_.Start();
   }
   ~PeerFeedTest() override { feed_.Stop(); }
