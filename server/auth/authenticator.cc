@@ -7,21 +7,6 @@
 
 namespace trellis::server {
 
-const char* RoleName(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_ADMIN:
-      return "admin";
-    case v1::ROLE_HELPDESK:
-      return "helpdesk";
-    case v1::ROLE_AUDITOR:
-      return "auditor";
-    case v1::ROLE_GATEWAY:
-      return "gateway";
-    default:
-      return "unknown";
-  }
-}
-
 const char* DeviceStateName(v1::DeviceState state) {
   switch (state) {
     case v1::DEVICE_STATE_ACTIVE:
@@ -33,23 +18,6 @@ const char* DeviceStateName(v1::DeviceState state) {
     default:
       return "unknown";
   }
-}
-
-absl::Status CheckPermission(v1::Role role, Permission permission) {
-  if (role == v1::ROLE_ADMIN || permission == Permission::kIdentify) {
-    return absl::OkStatus();
-  }
-  if ((role == v1::ROLE_HELPDESK || role == v1::ROLE_AUDITOR) &&
-      permission == Permission::kRead) {
-    return absl::OkStatus();
-  }
-  if (role == v1::ROLE_GATEWAY && permission == Permission::kWatchPeers) {
-    return absl::OkStatus();
-  }
-  const char* needed =
-      permission == Permission::kWatchPeers ? "gateway or admin" : "admin";
-  return absl::PermissionDeniedError(absl::StrCat(
-      "role ", RoleName(role), " may not do this; it needs role ", needed));
 }
 
 absl::StatusOr<DeviceRecord> RequireActiveDevice(StoreReader& reader,
@@ -136,7 +104,7 @@ absl::StatusOr<OperatorRecord> Authenticator::AuthenticateOperator(
 }
 
 absl::Status Authenticator::RecheckOperator(const OperatorRecord& seen,
-                                            Permission permission,
+                                            Operation operation,
                                             absl::Time now) {
   std::optional<OperatorRecord> op;
   absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
@@ -160,7 +128,7 @@ absl::Status Authenticator::RecheckOperator(const OperatorRecord& seen,
         absl::StrCat("the credential of operator ", seen.name, " expired at ",
                      Rfc3339(op->cert_expires_at)));
   }
-  absl::Status allowed = CheckPermission(op->role, permission);
+  absl::Status allowed = CheckOperatorRole(operation, op->role);
   if (!allowed.ok()) {
     return absl::PermissionDeniedError(
         absl::StrCat("operator ", seen.name, " now has role ",

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/security/auth_context.h"
+#include "server/auth/permissions.h"
 #include "server/store/store.h"
 
 namespace trellis::server {
@@ -16,18 +17,6 @@ struct AuthenticatedDevice {
   // caller promotes it (and retires the old key) in its next write.
   bool used_pending_key = false;
 };
-
-// What an operator role may do.
-enum class Permission {
-  kIdentify,        // whoami: every role
-  kRead,            // list/get devices, tokens, audit
-  kManageTokens,    // create and revoke enrolment tokens
-  kManageDevices,   // revoke and retire devices
-  kManagePolicies,  // publish policy bundles
-  kWatchPeers       // the gateway feed (gateway and admin)
-};
-
-absl::Status CheckPermission(v1::Role role, Permission permission);
 
 class Authenticator {
  public:
@@ -43,11 +32,11 @@ class Authenticator {
 
   // For a long-lived call: is the operator `seen` at the call's start still
   // registered with the same key, unexpired at `now`, and allowed
-  // `permission`? Unauthenticated when the credential was replaced, removed
+  // `operation`? Unauthenticated when the credential was replaced, removed
   // or expired, PermissionDenied when the role no longer allows it; the
   // message names the operator and the reason.
-  absl::Status RecheckOperator(const OperatorRecord& seen,
-                               Permission permission, absl::Time now);
+  absl::Status RecheckOperator(const OperatorRecord& seen, Operation operation,
+                               absl::Time now);
 
  private:
   Store* store_;
@@ -61,7 +50,6 @@ absl::StatusOr<DeviceRecord> RequireActiveDevice(StoreReader& reader,
 // Folds a renewed key in: the pending key becomes the current one.
 void PromotePendingKey(DeviceRecord& device);
 
-const char* RoleName(v1::Role role);
 const char* DeviceStateName(v1::DeviceState state);
 
 }  // namespace trellis::server

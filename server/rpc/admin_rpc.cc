@@ -16,10 +16,10 @@ std::string Actor(const OperatorRecord& op) {
 }  // namespace
 
 absl::StatusOr<OperatorRecord> AdminRpc::Authorize(
-    grpc::CallbackServerContext* context, Permission permission) {
+    grpc::CallbackServerContext* context, Operation operation) {
   auto op = auth_->AuthenticateOperator(*context->auth_context());
   if (!op.ok()) return op.status();
-  absl::Status allowed = CheckPermission(op->role, permission);
+  absl::Status allowed = CheckOperatorRole(operation, op->role);
   if (!allowed.ok()) return allowed;
   return op;
 }
@@ -30,7 +30,7 @@ grpc::ServerUnaryReactor* AdminRpc::WhoAmI(grpc::CallbackServerContext* context,
   return ServeUnary<v1::WhoAmIRequest, v1::WhoAmIResponse>(
       context, raw_request, raw_response,
       [&](const v1::WhoAmIRequest&, UnaryReply<v1::WhoAmIResponse> reply) {
-        auto op = Authorize(context, Permission::kIdentify);
+        auto op = Authorize(context, Operation::kWhoAmI);
         if (!op.ok()) return reply(op.status());
         v1::WhoAmIResponse out;
         out.set_operator_name(op->name);
@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* AdminRpc::CreateEnrollmentToken(
       context, raw_request, raw_response,
       [&](const v1::CreateEnrollmentTokenRequest& request,
           UnaryReply<v1::CreateEnrollmentTokenResponse> reply) {
-        auto op = Authorize(context, Permission::kManageTokens);
+        auto op = Authorize(context, Operation::kCreateEnrollmentToken);
         if (!op.ok()) return reply(op.status());
         tokens_->Create(Actor(*op), request, std::move(reply));
       });
@@ -63,7 +63,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListEnrollmentTokens(
       context, raw_request, raw_response,
       [&](const v1::ListEnrollmentTokensRequest& request,
           UnaryReply<v1::ListEnrollmentTokensResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kListEnrollmentTokens);
         if (!op.ok()) return reply(op.status());
         reply(tokens_->List(request));
       });
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* AdminRpc::RevokeEnrollmentToken(
       context, raw_request, raw_response,
       [&](const v1::RevokeEnrollmentTokenRequest& request,
           UnaryReply<v1::RevokeEnrollmentTokenResponse> reply) {
-        auto op = Authorize(context, Permission::kManageTokens);
+        auto op = Authorize(context, Operation::kRevokeEnrollmentToken);
         if (!op.ok()) return reply(op.status());
         tokens_->Revoke(Actor(*op), request, std::move(reply));
       });
@@ -90,7 +90,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListDevices(
       context, raw_request, raw_response,
       [&](const v1::ListDevicesRequest& request,
           UnaryReply<v1::ListDevicesResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kListDevices);
         if (!op.ok()) return reply(op.status());
         reply(devices_->List(request));
       });
@@ -103,7 +103,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetDevice(
       context, raw_request, raw_response,
       [&](const v1::GetDeviceRequest& request,
           UnaryReply<v1::GetDeviceResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kGetDevice);
         if (!op.ok()) return reply(op.status());
         reply(devices_->Get(request));
       });
@@ -116,7 +116,7 @@ grpc::ServerUnaryReactor* AdminRpc::RevokeDevice(
       context, raw_request, raw_response,
       [&](const v1::RevokeDeviceRequest& request,
           UnaryReply<v1::RevokeDeviceResponse> reply) {
-        auto op = Authorize(context, Permission::kManageDevices);
+        auto op = Authorize(context, Operation::kRevokeDevice);
         if (!op.ok()) return reply(op.status());
         devices_->Revoke(Actor(*op), request, std::move(reply));
       });
@@ -129,7 +129,7 @@ grpc::ServerUnaryReactor* AdminRpc::RetireDevice(
       context, raw_request, raw_response,
       [&](const v1::RetireDeviceRequest& request,
           UnaryReply<v1::RetireDeviceResponse> reply) {
-        auto op = Authorize(context, Permission::kManageDevices);
+        auto op = Authorize(context, Operation::kRetireDevice);
         if (!op.ok()) return reply(op.status());
         devices_->Retire(Actor(*op), request, std::move(reply));
       });
@@ -142,7 +142,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListAuditEvents(
       context, raw_request, raw_response,
       [&](const v1::ListAuditEventsRequest& request,
           UnaryReply<v1::ListAuditEventsResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kListAuditEvents);
         if (!op.ok()) return reply(op.status());
         reply(server::ListAuditEvents(*store_, request));
       });
@@ -155,7 +155,7 @@ grpc::ServerUnaryReactor* AdminRpc::VerifyAuditChain(
       context, raw_request, raw_response,
       [&](const v1::VerifyAuditChainRequest&,
           UnaryReply<v1::VerifyAuditChainResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kVerifyAuditChain);
         if (!op.ok()) return reply(op.status());
         auto verdict = VerifyAuditLog(*store_, checkpoints_);
         if (!verdict.ok()) return reply(verdict.status());
@@ -182,7 +182,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListAuditCheckpoints(
       context, raw_request, raw_response,
       [&](const v1::ListAuditCheckpointsRequest&,
           UnaryReply<v1::ListAuditCheckpointsResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kListAuditCheckpoints);
         if (!op.ok()) return reply(op.status());
         reply(server::ListAuditCheckpoints(*checkpoints_));
       });
@@ -196,8 +196,8 @@ grpc::ServerUnaryReactor* AdminRpc::PublishPolicies(
       [&](const v1::PublishPoliciesRequest& request,
           UnaryReply<v1::PublishPoliciesResponse> reply) {
         auto op =
-            Authorize(context, request.dry_run() ? Permission::kRead
-                                                 : Permission::kManagePolicies);
+            Authorize(context, request.dry_run() ? Operation::kPlanPolicies
+                                                 : Operation::kPublishPolicies);
         if (!op.ok()) return reply(op.status());
         policies_->Publish(Actor(*op), request, std::move(reply));
       });
@@ -210,7 +210,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetPolicyBundle(
       context, raw_request, raw_response,
       [&](const v1::GetPolicyBundleRequest&,
           UnaryReply<v1::GetPolicyBundleResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kGetPolicyBundle);
         if (!op.ok()) return reply(op.status());
         auto published = policies_->current();
         if (!published) {
@@ -232,7 +232,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetComplianceSummary(
       context, raw_request, raw_response,
       [&](const v1::GetComplianceSummaryRequest&,
           UnaryReply<v1::GetComplianceSummaryResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kGetComplianceSummary);
         if (!op.ok()) return reply(op.status());
         reply(ComputeComplianceSummary(*store_, policies_->current_version()));
       });
@@ -245,7 +245,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetDeviceHistory(
       context, raw_request, raw_response,
       [&](const v1::GetDeviceHistoryRequest& request,
           UnaryReply<v1::GetDeviceHistoryResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kGetDeviceHistory);
         if (!op.ok()) return reply(op.status());
         reply(devices_->History(request));
       });
@@ -258,7 +258,7 @@ grpc::ServerUnaryReactor* AdminRpc::AddException(
       context, raw_request, raw_response,
       [&](const v1::AddExceptionRequest& request,
           UnaryReply<v1::AddExceptionResponse> reply) {
-        auto op = Authorize(context, Permission::kManageDevices);
+        auto op = Authorize(context, Operation::kAddException);
         if (!op.ok()) return reply(op.status());
         exceptions_->Add(Actor(*op), request, std::move(reply));
       });
@@ -271,7 +271,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListExceptions(
       context, raw_request, raw_response,
       [&](const v1::ListExceptionsRequest& request,
           UnaryReply<v1::ListExceptionsResponse> reply) {
-        auto op = Authorize(context, Permission::kRead);
+        auto op = Authorize(context, Operation::kListExceptions);
         if (!op.ok()) return reply(op.status());
         reply(exceptions_->List(request));
       });
@@ -284,7 +284,7 @@ grpc::ServerUnaryReactor* AdminRpc::RemoveException(
       context, raw_request, raw_response,
       [&](const v1::RemoveExceptionRequest& request,
           UnaryReply<v1::RemoveExceptionResponse> reply) {
-        auto op = Authorize(context, Permission::kManageDevices);
+        auto op = Authorize(context, Operation::kRemoveException);
         if (!op.ok()) return reply(op.status());
         exceptions_->Remove(Actor(*op), request, std::move(reply));
       });

@@ -102,7 +102,7 @@ class AdminRpc final : public RawAdminService {
  private:
   // The operator, if it may do `permission`.
   absl::StatusOr<OperatorRecord> Authorize(grpc::CallbackServerContext* context,
-                                           Permission permission);
+                                           Operation operation);
 
   Store* store_;
   Authenticator* auth_;

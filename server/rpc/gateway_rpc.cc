@@ -114,7 +114,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GatewayRpc::WatchPeers(
   if (!request.ok()) return new RefusedReactor(request.status());
   auto op = auth_->AuthenticateOperator(*context->auth_context());
   absl::Status allowed =
-      op.ok() ? CheckPermission(op->role, Permission::kWatchPeers)
+      op.ok() ? CheckOperatorRole(Operation::kWatchPeers, op->role)
               : op.status();
   if (!allowed.ok()) return new RefusedReactor(allowed);
   if (request->feed_id().size() > 64) {
@@ -128,7 +128,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GatewayRpc::WatchPeers(
   // Certificates are checked when the connection is made, but a stream
   // lasts for as long as the gateway runs: the feed asks again on a timer.
   PeerFeed::Recheck recheck = [auth = auth_, clock = clock_, seen = *op] {
-    return auth->RecheckOperator(seen, Permission::kWatchPeers, clock->Now());
+    return auth->RecheckOperator(seen, Operation::kWatchPeers, clock->Now());
   };
   return new WatchPeersReactor(feed_, absl::StrCat("operator:", op->name),
                                *request, std::move(recheck));
