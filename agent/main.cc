@@ -51,7 +51,7 @@ int Fail(const absl::Status& status) {
 
 int Enroll(const ParsedArgs& args) {
   if (!args.Has("token")) {
-    std::cerr << "trellis-agent: enroll needs --token\n" << kAgentUsage;
+    std::cerr << "trellis-agent: enroll needs --token\n" << AgentUsage();
     return 2;
   }
   AgentState state(args.Get("state-dir", DefaultStateDir()));
@@ -87,29 +87,19 @@ std::string VpnInterface(const ParsedArgs& args) {
   return args.Get("vpn-interface", "trellis0");
 }
 
-int Run(const ParsedArgs& args) {
+int Run(const CommandLine& line) {
+  const ParsedArgs& args = line.args;
   AgentState state(args.Get("state-dir", DefaultStateDir()));
   RunOptions options;
   options.once = args.Has("once");
-  if (args.Has("interval")) {
-    auto d = ParseHumanDuration(args.Get("interval"));
-    if (!d.ok()) return Fail(d.status());
-    if (*d < absl::Seconds(1)) {
-      return Fail(absl::InvalidArgumentError("--interval must be at least 1s"));
-    }
-    options.timing.interval = *d;
+  if (line.interval.has_value()) {
+    options.timing.interval = *line.interval;
     options.follow_server_interval = false;
   }
-  if (args.Has("max-backoff")) {
-    auto d = ParseHumanDuration(args.Get("max-backoff"));
-    if (!d.ok()) return Fail(d.status());
-    if (*d < absl::Seconds(1)) {
-      return Fail(
-          absl::InvalidArgumentError("--max-backoff must be at least 1s"));
-    }
-    options.timing.max_backoff = *d;
+  if (line.max_backoff.has_value()) {
+    options.timing.max_backoff = *line.max_backoff;
     options.timing.initial_backoff =
-        std::min(options.timing.initial_backoff, *d);
+        std::min(options.timing.initial_backoff, *line.max_backoff);
   }
   absl::Notification stop;
   stop_requested = &stop;
@@ -130,10 +120,6 @@ int Run(const ParsedArgs& args) {
   std::unique_ptr<VpnEnforcer> vpn;
   if (options.use_vpn) {
     const std::string name = VpnInterface(args);
-    if (absl::Status valid = linux_vpn::ValidateInterfaceName(name);
-        !valid.ok()) {
-      return Fail(valid);
-    }
     auto record = state.LoadRecord();
     if (!record.ok()) return Fail(record.status());
     auto key = LoadOrCreateWireGuardKey(state);
@@ -205,7 +191,7 @@ int Main(int argc, char** argv) {
       ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
   switch (line.action) {
     case CommandLine::Action::kHelp:
-      std::cout << kAgentUsage;
+      std::cout << AgentUsage();
       return 0;
     case CommandLine::Action::kVersion:
       std::cout << AgentVersionLine();
@@ -223,7 +209,7 @@ int Main(int argc, char** argv) {
     if (!level.ok()) return Fail(level);
   }
   if (line.command == "enroll") return Enroll(args);
-  if (line.command == "run") return Run(args);
+  if (line.command == "run") return Run(line);
   if (line.command == "check") return Check(args);
   if (line.command == "show-data") return ShowData(args);
   if (line.command == "status") return Status(args);

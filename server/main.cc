@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/net/ip_address.h"
-#include "common/util/args.h"
 #include "common/util/files.h"
 #include "common/util/logging.h"
 #include "server/operators/operator_provisioning.h"
@@ -20,28 +19,6 @@
 
 namespace trellis::server {
 namespace {
-
-constexpr char kUsage[] =
-    "usage:\n"
-    "  trellis-server [serve] --state-dir DIR [--listen HOST:PORT]\n"
-    "      [--advertise HOST:PORT] [--tls-dns a,b] [--tls-ip 1.2.3.4,...]\n"
-    "      [--device-cert-lifetime 24h] [--checkin-interval 5m]\n"
-    "      [--enroll-failure-limit 10] [--validity-window 15m]\n"
-    "      [--vpn-pool 10.200.0.0/16] [--log-level info]\n"
-    "      [--restart-grace DURATION (default: check-in interval + 5m)]\n"
-    "  trellis-server operator create --state-dir DIR --name NAME\n"
-    "      --role admin|helpdesk|auditor|gateway [--out FILE]\n"
-    "      [--server HOST:PORT] [--lifetime 90d]\n"
-    "  trellis-server --version\n"
-    "\n"
-    "ranges: --listen port 0-65535 (0 picks a free port); --advertise port\n"
-    "  1-65535, required when --listen is 0.0.0.0 or [::];\n"
-    "  --device-cert-lifetime 10m-365d; --checkin-interval 1s-24h;\n"
-    "  --validity-window 2s-30d and longer than --checkin-interval;\n"
-    "  --enroll-failure-limit 1-1000000; --restart-grace 0s-24h;\n"
-    "  --lifetime 1h-3650d.\n"
-    "exit codes: 0 ok, 1 failed (e.g. cannot listen, unreadable state),\n"
-    "  2 bad command line.\n";
 
 // Exit codes: 0 success, 1 the work failed (could not start, state
 // unreadable), 2 the command line is wrong (unknown flag, bad or
@@ -82,53 +59,27 @@ absl::StatusOr<std::string> RecordedServerAddress(
 }
 
 int OperatorCreate(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(
-      argv, {{"state-dir", "name", "role", "out", "server", "lifetime"}, {}});
-  if (!args.ok()) return UsageError(args.status());
-  if (!args->positional.empty()) {
-    return UsageError(absl::InvalidArgumentError(
-        absl::StrCat("unexpected argument '", args->positional[0], "'")));
-  }
-  std::string state_dir = args->Get("state-dir");
-  if (state_dir.empty() || !args->Has("name") || !args->Has("role")) {
-    return UsageError(absl::InvalidArgumentError(
-        "operator create needs --state-dir, --name and --role"));
-  }
-  OperatorRequest request;
-  request.name = args->Get("name");
-  request.role = args->Get("role");
-  if (args->Has("lifetime")) {
-    auto lifetime =
-        ParseDurationFlag("lifetime", args->Get("lifetime"),
-                          kMinOperatorLifetime, kMaxOperatorLifetime);
-    if (!lifetime.ok()) return UsageError(lifetime.status());
-    request.lifetime = *lifetime;
-  }
-  request.server_address = args->Get("server");
+  auto flags = ParseOperatorCreateFlags(argv);
+  if (!flags.ok()) return UsageError(flags.status());
+  OperatorRequest& request = flags->request;
   if (request.server_address.empty()) {
-    auto address = RecordedServerAddress(state_dir);
+    auto address = RecordedServerAddress(flags->state_dir);
     if (!address.ok()) return Fail(address.status());
     request.server_address = *std::move(address);
-  } else {
-    absl::Status valid = net::ValidateEndpoint(request.server_address);
-    if (!valid.ok()) {
-      return UsageError(absl::InvalidArgumentError(
-          absl::StrCat("--server: ", valid.message())));
-    }
   }
-  auto store = SqliteStore::Open({DatabasePath(state_dir)});
+  auto store = SqliteStore::Open({DatabasePath(flags->state_dir)});
   if (!store.ok()) return Fail(store.status());
-  auto creds = CreateOperator(state_dir, **store, request, *Clock::Real());
+  auto creds =
+      CreateOperator(flags->state_dir, **store, request, *Clock::Real());
   if (!creds.ok()) return Fail(creds.status());
-  std::string out = args->Get("out");
-  if (out.empty()) {
+  if (flags->out.empty()) {
     std::cout << *creds;
     return 0;
   }
-  absl::Status written = WriteFileAtomic(out, *creds, 0600);
+  absl::Status written = WriteFileAtomic(flags->out, *creds, 0600);
   if (!written.ok()) return Fail(written);
   std::cerr << "wrote credentials for operator " << request.name << " ("
-            << request.role << ") to " << out << "\n";
+            << request.role << ") to " << flags->out << "\n";
   return 0;
 }
 
@@ -167,7 +118,7 @@ int Serve(const std::vector<std::string>& argv) {
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && (args[0] == "--help" || args[0] == "help")) {
-    std::cout << kUsage;
+    std::cout << ServerUsage();
     return 0;
   }
   if (!args.empty() && args[0] == "--version") {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/net/ip_address.h"
@@ -18,21 +19,6 @@ std::vector<std::string> SplitList(const std::string& text) {
     out.emplace_back(absl::StripAsciiWhitespace(part));
   }
   return out;
-}
-
-absl::Status DurationOutOfRange(const std::string& name, absl::Duration got,
-                                absl::Duration min, absl::Duration max) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", name, " must be between ", FormatHumanDuration(min), " and ",
-      FormatHumanDuration(max), " (got ", FormatHumanDuration(got), ")"));
-}
-
-absl::Status CheckDuration(const std::string& name, absl::Duration value,
-                           absl::Duration min, absl::Duration max) {
-  if (value < min || value > max) {
-    return DurationOutOfRange(name, value, min, max);
-  }
-  return absl::OkStatus();
 }
 
 // HOST:PORT to bind; port 0 asks the kernel for a free port.
@@ -52,7 +38,7 @@ absl::Status CheckListenAddress(const std::string& address) {
   return absl::OkStatus();
 }
 
-// Checked as int64_t, before narrowing, so 2^32 is not taken for 0.
+// For a config built in code; the flag is checked as it is parsed.
 absl::Status CheckEnrollFailureLimit(int64_t limit) {
   if (limit < kMinEnrollFailureLimit || limit > kMaxEnrollFailureLimit) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -90,21 +76,6 @@ bool IsWildcardHost(const std::string& host) {
          host == "[::0]" || host.empty();
 }
 
-absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& name,
-                                                 const std::string& text,
-                                                 absl::Duration min,
-                                                 absl::Duration max) {
-  auto d = ParseHumanDuration(text);
-  if (!d.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, ": ", d.status().message(), "; allowed ",
-        FormatHumanDuration(min), " to ", FormatHumanDuration(max)));
-  }
-  absl::Status in_range = CheckDuration(name, *d, min, max);
-  if (!in_range.ok()) return in_range;
-  return *d;
-}
-
 absl::Status ValidateServerConfig(const ServerConfig& config) {
   if (config.state_dir.empty()) {
     return absl::InvalidArgumentError("--state-dir is required");
@@ -112,11 +83,8 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
   absl::Status s = CheckListenAddress(config.listen_address);
   if (!s.ok()) return s;
   if (!config.advertised_address.empty()) {
-    s = net::ValidateEndpoint(config.advertised_address);
-    if (!s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--advertise: ", s.message()));
-    }
+    s = CheckEndpointFlag("advertise", config.advertised_address);
+    if (!s.ok()) return s;
   } else if (IsWildcardHost(HostOf(config.listen_address))) {
     // Without it, tokens and credentials would name "localhost" and the TLS
     // certificate would be valid for localhost only: no other machine could
@@ -130,16 +98,17 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
   }
   s = CheckTlsNames(config);
   if (!s.ok()) return s;
-  s = CheckDuration("device-cert-lifetime", config.device_certificate_lifetime,
-                    kMinDeviceCertLifetime, kMaxDeviceCertLifetime);
+  s = CheckDurationFlag("device-cert-lifetime",
+                        config.device_certificate_lifetime,
+                        kMinDeviceCertLifetime, kMaxDeviceCertLifetime);
   if (!s.ok()) return s;
   const absl::Duration interval =
       absl::Seconds(config.checkin_interval_seconds);
-  s = CheckDuration("checkin-interval", interval, kMinCheckinInterval,
-                    kMaxCheckinInterval);
+  s = CheckDurationFlag("checkin-interval", interval, kMinCheckinInterval,
+                        kMaxCheckinInterval);
   if (!s.ok()) return s;
-  s = CheckDuration("validity-window", config.validity_window,
-                    kMinValidityWindow, kMaxValidityWindow);
+  s = CheckDurationFlag("validity-window", config.validity_window,
+                        kMinValidityWindow, kMaxValidityWindow);
   if (!s.ok()) return s;
   if (config.validity_window <= interval) {
     // Every device would turn stale between two on-time check-ins.
@@ -150,8 +119,8 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
         "); about three check-in intervals is usual"));
   }
   if (config.restart_grace.has_value()) {
-    s = CheckDuration("restart-grace", *config.restart_grace, kMinRestartGrace,
-                      kMaxRestartGrace);
+    s = CheckDurationFlag("restart-grace", *config.restart_grace,
+                          kMinRestartGrace, kMaxRestartGrace);
     if (!s.ok()) return s;
   }
   s = CheckEnrollFailureLimit(config.enroll_failure_limit);
@@ -164,19 +133,100 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
   return absl::OkStatus();
 }
 
+const std::vector<FlagDoc>& ServeFlagDocs() {
+  static const auto* docs = [] {
+    const ServerConfig defaults;
+    return new std::vector<FlagDoc>{
+        {"state-dir", "DIR",
+         "required: keys, certificates and the database (trellis.db)"},
+        {"listen", "HOST:PORT",
+         absl::StrCat("address to listen on; port 0-65535, 0 picks a free "
+                      "port; IPv6 in brackets (default ",
+                      defaults.listen_address, ")")},
+        {"advertise", "HOST:PORT",
+         "address devices and operators dial, written into tokens and "
+         "credentials; port 1-65535; required when --listen is 0.0.0.0 or "
+         "[::] (default: the listen address)"},
+        {"tls-dns", "NAME,...",
+         absl::StrCat("DNS names the server certificate is valid for "
+                      "(default ",
+                      absl::StrJoin(defaults.tls_dns_names, ","), ")")},
+        {"tls-ip", "ADDRESS,...",
+         absl::StrCat("IP addresses the server certificate is valid for "
+                      "(default ",
+                      absl::StrJoin(defaults.tls_ip_addresses, ","), ")")},
+        {"device-cert-lifetime", "DURATION",
+         absl::StrCat(FormatDurationRange(kMinDeviceCertLifetime,
+                                          kMaxDeviceCertLifetime),
+                      " (default ",
+                      FormatHumanDuration(defaults.device_certificate_lifetime),
+                      ")")},
+        {"checkin-interval", "DURATION",
+         absl::StrCat(
+             FormatDurationRange(kMinCheckinInterval, kMaxCheckinInterval),
+             " (default ",
+             FormatHumanDuration(
+                 absl::Seconds(defaults.checkin_interval_seconds)),
+             ")")},
+        {"validity-window", "DURATION",
+         absl::StrCat(
+             FormatDurationRange(kMinValidityWindow, kMaxValidityWindow),
+             ", longer than --checkin-interval; a device silent "
+             "this long is stale (default ",
+             FormatHumanDuration(defaults.validity_window), ")")},
+        {"restart-grace", "DURATION",
+         absl::StrCat(FormatDurationRange(kMinRestartGrace, kMaxRestartGrace),
+                      "; no device turns stale this soon after a start "
+                      "(default: check-in interval + 5m)")},
+        {"enroll-failure-limit", "N",
+         absl::StrCat(kMinEnrollFailureLimit, "-", kMaxEnrollFailureLimit,
+                      " failed enrolments per address per minute (default ",
+                      defaults.enroll_failure_limit, ")")},
+        {"vpn-pool", "CIDR",
+         absl::StrCat("IPv4 block device tunnel addresses come from (default ",
+                      defaults.vpn_pool, ")")},
+        {"log-level", "LEVEL", "debug, info (default), warning or error"},
+    };
+  }();
+  return *docs;
+}
+
+const std::vector<FlagDoc>& OperatorCreateFlagDocs() {
+  static const auto* docs = new std::vector<FlagDoc>{
+      {"state-dir", "DIR", "required: the server's state directory"},
+      {"name", "NAME", "required: the operator's name"},
+      {"role", "ROLE", "required: admin, helpdesk, auditor or gateway"},
+      {"out", "FILE", "write the credentials here, mode 0600 (default stdout)"},
+      {"server", "HOST:PORT",
+       "address written into the credentials; port 1-65535 (default: the "
+       "one the running server recorded)"},
+      {"lifetime", "DURATION",
+       absl::StrCat(
+           FormatDurationRange(kMinOperatorLifetime, kMaxOperatorLifetime),
+           " (default ", FormatHumanDuration(OperatorRequest().lifetime), ")")},
+  };
+  return *docs;
+}
+
+std::string ServerUsage() {
+  return absl::StrCat(
+      "usage:\n"
+      "  trellis-server [serve] --state-dir DIR [flags]\n",
+      FormatFlagDocs(ServeFlagDocs(), 6),
+      "  trellis-server operator create --state-dir DIR --name NAME --role "
+      "ROLE [flags]\n",
+      FormatFlagDocs(OperatorCreateFlagDocs(), 6),
+      "  trellis-server --version | --help\n"
+      "\n"
+      "Durations are written 90s, 15m, 24h or 7d.\n"
+      "exit codes: 0 ok, 1 failed (e.g. cannot listen, unreadable state),\n"
+      "  2 bad command line.\n");
+}
+
 absl::StatusOr<ServeFlags> ParseServeFlags(
     const std::vector<std::string>& argv) {
-  auto args = ParseArgs(
-      argv,
-      {{"state-dir", "listen", "advertise", "tls-dns", "tls-ip",
-        "device-cert-lifetime", "checkin-interval", "enroll-failure-limit",
-        "validity-window", "restart-grace", "vpn-pool", "log-level"},
-       {}});
+  auto args = ParseFlags(argv, ServeFlagDocs());
   if (!args.ok()) return args.status();
-  if (!args->positional.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unexpected argument '", args->positional[0], "'"));
-  }
   ServeFlags flags;
   ServerConfig& config = flags.config;
   config.state_dir = args->Get("state-dir");
@@ -215,11 +265,9 @@ absl::StatusOr<ServeFlags> ParseServeFlags(
     config.restart_grace = *d;
   }
   config.vpn_pool = args->Get("vpn-pool", config.vpn_pool);
-  auto limit =
-      args->GetInt("enroll-failure-limit", config.enroll_failure_limit);
+  auto limit = args->GetInt("enroll-failure-limit", config.enroll_failure_limit,
+                            kMinEnrollFailureLimit, kMaxEnrollFailureLimit);
   if (!limit.ok()) return limit.status();
-  absl::Status limit_ok = CheckEnrollFailureLimit(*limit);
-  if (!limit_ok.ok()) return limit_ok;
   config.enroll_failure_limit = static_cast<int>(*limit);
   if (args->Has("log-level")) {
     LogLevel level;
@@ -231,6 +279,40 @@ absl::StatusOr<ServeFlags> ParseServeFlags(
   }
   absl::Status valid = ValidateServerConfig(config);
   if (!valid.ok()) return valid;
+  return flags;
+}
+
+absl::StatusOr<OperatorCreateFlags> ParseOperatorCreateFlags(
+    const std::vector<std::string>& argv) {
+  auto args = ParseFlags(argv, OperatorCreateFlagDocs());
+  if (!args.ok()) return args.status();
+  OperatorCreateFlags flags;
+  flags.state_dir = args->Get("state-dir");
+  if (flags.state_dir.empty() || !args->Has("name") || !args->Has("role")) {
+    return absl::InvalidArgumentError(
+        "operator create needs --state-dir, --name and --role");
+  }
+  flags.out = args->Get("out");
+  OperatorRequest& request = flags.request;
+  request.name = args->Get("name");
+  request.role = args->Get("role");
+  auto role = ParseRole(request.role);
+  if (!role.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--role: ", role.status().message()));
+  }
+  if (args->Has("lifetime")) {
+    auto lifetime =
+        ParseDurationFlag("lifetime", args->Get("lifetime"),
+                          kMinOperatorLifetime, kMaxOperatorLifetime);
+    if (!lifetime.ok()) return lifetime.status();
+    request.lifetime = *lifetime;
+  }
+  request.server_address = args->Get("server");
+  if (args->Has("server")) {
+    absl::Status valid = CheckEndpointFlag("server", request.server_address);
+    if (!valid.ok()) return valid;
+  }
   return flags;
 }
 

@@ -12,6 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/util/args.h"
+#include "server/operators/operator_provisioning.h"
 #include "server/server_config.h"
 
 namespace trellis::server {
@@ -27,8 +29,6 @@ inline constexpr absl::Duration kMinRestartGrace = absl::ZeroDuration();
 inline constexpr absl::Duration kMaxRestartGrace = absl::Hours(24);
 inline constexpr int kMinEnrollFailureLimit = 1;
 inline constexpr int kMaxEnrollFailureLimit = 1000000;
-inline constexpr absl::Duration kMinOperatorLifetime = absl::Hours(1);
-inline constexpr absl::Duration kMaxOperatorLifetime = absl::Hours(24 * 3650);
 
 struct ServeFlags {
   ServerConfig config;
@@ -45,11 +45,26 @@ absl::StatusOr<ServeFlags> ParseServeFlags(
 // obeys the same rules as one built from a command line.
 absl::Status ValidateServerConfig(const ServerConfig& config);
 
-// The duration of --NAME, required to lie in [min, max].
-absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& name,
-                                                 const std::string& text,
-                                                 absl::Duration min,
-                                                 absl::Duration max);
+// `operator create`'s command line.
+struct OperatorCreateFlags {
+  std::string state_dir;
+  std::string out;  // empty: the credentials go to stdout
+  // server_address empty: the one `serve` recorded in the state directory.
+  OperatorRequest request;
+};
+
+// Parses `operator create`'s flags (without the two command words), with
+// the same rules as ParseServeFlags.
+absl::StatusOr<OperatorCreateFlags> ParseOperatorCreateFlags(
+    const std::vector<std::string>& argv);
+
+// The flags each command accepts, with their documentation: the parsers
+// accept exactly these, and ServerUsage() lists exactly these.
+const std::vector<FlagDoc>& ServeFlagDocs();
+const std::vector<FlagDoc>& OperatorCreateFlagDocs();
+
+// trellis-server's --help text.
+std::string ServerUsage();
 
 // True for a host that accepts connections on every address of the machine
 // (0.0.0.0, [::], ::).

@@ -1,55 +1,27 @@
 #include "agent/cli/command_line.h"
 
-#include <map>
-#include <set>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "agent/vpn/linux/linux_tunnel_controller.h"
+#include "common/util/logging.h"
 
 namespace trellis::agent {
-
-const char kAgentUsage[] =
-    "usage:\n"
-    "  trellis-agent enroll --token TOKEN [--state-dir DIR] [--server ADDR]\n"
-    "                       [--no-vpn]\n"
-    "  trellis-agent run [--once] [--state-dir DIR] [--interval 5m]\n"
-    "                    [--max-backoff 5m] [--log-level info]\n"
-    "                    [--no-vpn] [--vpn-interface trellis0]\n"
-    "      --no-vpn: send no WireGuard key and leave any tunnel alone\n"
-    "      --vpn-interface: the WireGuard interface the agent manages (Linux;\n"
-    "      at most 15 characters, unique per machine)\n"
-    "  trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]\n"
-    "      enrolment, compliance state, deadline, failing checks, VPN; works\n"
-    "      for a normal user; exit 0 enrolled, 3 not enrolled, 4 cannot tell\n"
-    "  trellis-agent check [--json] [--state-dir DIR]\n"
-    "      evaluate this device against the held policy bundle; exit 0 only\n"
-    "      when it meets policy (exceptions IT granted count)\n"
-    "  trellis-agent show-data [--json] [--state-dir DIR]\n"
-    "                          [--ownership corporate|personal]\n"
-    "      exactly what this device sends, grouped by privacy class; before\n"
-    "      enrolment, what it would send\n"
-    "  trellis-agent --version | --help\n";
-
-std::string AgentVersionLine() {
-  return absl::StrCat("trellis-agent ", TRELLIS_VERSION, "\n");
-}
-
 namespace {
 
 // Flags every command takes.
-const std::set<std::string> kCommonValues = {"state-dir", "log-level"};
-
-const std::map<std::string, ArgSpec>& CommandSpecs() {
-  static const auto* specs = new std::map<std::string, ArgSpec>{
-      {"enroll", {{"token", "server"}, {"no-vpn"}}},
-      {"run",
-       {{"interval", "max-backoff", "vpn-interface"}, {"once", "no-vpn"}}},
-      {"status", {{"vpn-interface"}, {"json"}}},
-      {"check", {{}, {"json"}}},
-      {"show-data", {{"ownership"}, {"json"}}},
-  };
-  return *specs;
-}
+const FlagDoc kStateDir = {
+    "state-dir", "DIR",
+    "the agent's state (default /var/lib/trellis-agent as root, else "
+    "~/.local/state/trellis-agent)"};
+const FlagDoc kLogLevel = {"log-level", "LEVEL",
+                           "debug, info (default), warning or error"};
+const FlagDoc kJson = {"json", "", "print JSON"};
+const FlagDoc kNoVpn = {"no-vpn", "",
+                        "send no WireGuard key and leave any tunnel alone"};
+const FlagDoc kVpnInterface = {
+    "vpn-interface", "NAME",
+    "the WireGuard interface the agent manages (Linux; 1-15 letters, "
+    "digits, '_' or '-', unique per machine; default trellis0)"};
 
 CommandLine Error(std::string text) {
   CommandLine line;
@@ -58,7 +30,114 @@ CommandLine Error(std::string text) {
   return line;
 }
 
+// The values of the flags that take one with rules of their own; the
+// others (paths, the token) are checked where they are used.
+absl::Status CheckValues(const ParsedArgs& args, CommandLine* line) {
+  if (args.Has("interval")) {
+    auto d = ParseDurationFlag("interval", args.Get("interval"),
+                               kMinRunInterval, kMaxRunInterval);
+    if (!d.ok()) return d.status();
+    line->interval = *d;
+  }
+  if (args.Has("max-backoff")) {
+    auto d = ParseDurationFlag("max-backoff", args.Get("max-backoff"),
+                               kMinMaxBackoff, kMaxMaxBackoff);
+    if (!d.ok()) return d.status();
+    line->max_backoff = *d;
+  }
+  if (args.Has("server")) {
+    absl::Status s = CheckEndpointFlag("server", args.Get("server"));
+    if (!s.ok()) return s;
+  }
+  if (args.Has("vpn-interface")) {
+    absl::Status s =
+        linux_vpn::ValidateInterfaceName(args.Get("vpn-interface"));
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--vpn-interface: ", s.message()));
+    }
+  }
+  if (args.Has("log-level")) {
+    LogLevel level;
+    if (!ParseLogLevel(args.Get("log-level"), &level)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--log-level must be debug, info, warning or error, not '",
+          args.Get("log-level"), "'"));
+    }
+  }
+  if (args.Has("ownership") && args.Get("ownership") != "corporate" &&
+      args.Get("ownership") != "personal") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ownership must be corporate or personal, not '",
+                     args.Get("ownership"), "'"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+const std::vector<CommandDoc>& AgentCommands() {
+  static const auto* commands = new std::vector<CommandDoc>{
+      {"enroll",
+       "enrol this device with the token IT gave you",
+       {{"token", "TOKEN", "required: the enrolment token"},
+        {"server", "HOST:PORT",
+         "server to enrol with; port 1-65535, IPv6 in brackets (default: "
+         "the one in the token)"},
+        kNoVpn,
+        kStateDir,
+        kLogLevel}},
+      {"run",
+       "check in now and then, renew the certificate, keep the VPN in step",
+       {{"once", "", "one check-in, then exit"},
+        {"interval", "DURATION",
+         absl::StrCat("time between check-ins, ",
+                      FormatDurationRange(kMinRunInterval, kMaxRunInterval),
+                      " (default: what the server asks)")},
+        {"max-backoff", "DURATION",
+         absl::StrCat("longest wait between failed attempts, ",
+                      FormatDurationRange(kMinMaxBackoff, kMaxMaxBackoff),
+                      " (default 5m)")},
+        kNoVpn,
+        kVpnInterface,
+        kStateDir,
+        kLogLevel}},
+      {"status",
+       "enrolment, compliance state, deadline, failing checks, VPN; works "
+       "for a normal user; exit 0 enrolled, 3 not enrolled, 4 cannot tell",
+       {kJson, kVpnInterface, kStateDir, kLogLevel}},
+      {"check",
+       "evaluate this device against the held policy bundle; exit 0 only "
+       "when it meets policy (exceptions IT granted count)",
+       {kJson, kStateDir, kLogLevel}},
+      {"show-data",
+       "exactly what this device sends, grouped by privacy class; before "
+       "enrolment, what it would send",
+       {{"ownership", "corporate|personal",
+         "show what a device of this ownership would send"},
+        kJson,
+        kStateDir,
+        kLogLevel}},
+  };
+  return *commands;
+}
+
+std::string AgentUsage() {
+  std::string out = "usage:\n";
+  for (const CommandDoc& command : AgentCommands()) {
+    absl::StrAppend(&out, "  trellis-agent ", command.name, " [flags]\n",
+                    WrapText(command.summary, 6),
+                    FormatFlagDocs(command.flags, 6));
+  }
+  absl::StrAppend(&out,
+                  "  trellis-agent --version | --help\n"
+                  "Durations are written 90s, 15m, 24h or 7d.\n");
+  return out;
+}
+
+std::string AgentVersionLine() {
+  return absl::StrCat("trellis-agent ", TRELLIS_VERSION, "\n");
+}
 
 CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
   CommandLine line;
@@ -75,8 +154,11 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
   if (absl::StartsWith(first, "-")) {
     return Error(absl::StrCat("unknown flag '", first, "'"));
   }
-  auto spec = CommandSpecs().find(first);
-  if (spec == CommandSpecs().end()) {
+  const CommandDoc* command = nullptr;
+  for (const CommandDoc& c : AgentCommands()) {
+    if (c.name == first) command = &c;
+  }
+  if (command == nullptr) {
     return Error(absl::StrCat("unknown command '", first, "'"));
   }
   std::vector<std::string> rest(argv.begin() + 1, argv.end());
@@ -86,16 +168,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
       return line;
     }
   }
-  ArgSpec with_common = spec->second;
-  with_common.value_flags.insert(kCommonValues.begin(), kCommonValues.end());
-  auto args = ParseArgs(rest, with_common);
+  auto args = ParseFlags(rest, command->flags);
   if (!args.ok()) {
     return Error(absl::StrCat(first, ": ", args.status().message()));
   }
-  if (!args->positional.empty()) {
-    return Error(absl::StrCat(first, ": unexpected argument '",
-                              args->positional[0], "'"));
-  }
+  absl::Status values = CheckValues(*args, &line);
+  if (!values.ok()) return Error(absl::StrCat(first, ": ", values.message()));
   line.action = CommandLine::Action::kCommand;
   line.command = first;
   line.args = *std::move(args);

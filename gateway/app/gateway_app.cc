@@ -18,22 +18,39 @@
 
 namespace trellis::gateway {
 
-const char kGatewayUsage[] =
-    R"(trellis-gateway: keeps a WireGuard interface's peers equal to the
+const std::vector<FlagDoc>& GatewayFlagDocs() {
+  static const auto* docs = new std::vector<FlagDoc>{
+      {"credentials", "FILE",
+       "required: gateway credentials (how to make them: below)"},
+      {"interface", "IFACE",
+       "required: an existing WireGuard interface (see below); 1-15 "
+       "letters, digits, '_' or '-'"},
+      {"server", "HOST:PORT",
+       "server to follow; port 1-65535, IPv6 in brackets (default: the one "
+       "in FILE)"},
+      {"log-level", "LEVEL", "debug, info (default), warning or error"},
+      {"nft-dir", "DIR",
+       "where the quarantine ruleset file is written (default "
+       "/run/trellis-gateway)"},
+      {"version", "", "print the version"},
+      {"help", "", "print this text"},
+  };
+  return *docs;
+}
+
+std::string GatewayUsage() {
+  return absl::StrCat(
+      R"(trellis-gateway: keeps a WireGuard interface's peers equal to the
 devices the Trellis server allows on the VPN.
 
 usage:
-  trellis-gateway --credentials FILE --interface IFACE
-                  [--server HOST:PORT] [--log-level LEVEL] [--nft-dir DIR]
-  trellis-gateway --version | --help
+  trellis-gateway --credentials FILE --interface IFACE [flags]
+)",
+      FormatFlagDocs(GatewayFlagDocs()), R"(
+The credentials are made on the server host:
 
-  --credentials FILE  gateway credential made on the server host with
-                      `trellis-server operator create NAME --role gateway`
-  --interface IFACE   an existing WireGuard interface (see below)
-  --server HOST:PORT  server to follow (default: the one in FILE)
-  --log-level LEVEL   debug, info (default), warning or error
-  --nft-dir DIR       where the quarantine ruleset file is written
-                      (default /run/trellis-gateway)
+  trellis-server operator create --state-dir DIR --name gw-1 --role gateway \
+      --out gw-1.creds
 
 The interface must exist before the gateway starts, with the gateway's own
 private key and listen port; the gateway manages only its peers. With the
@@ -51,15 +68,13 @@ to their remediation destinations by the nftables table
 `inet trellis_IFACE` (needs nft). Runs as root (or with CAP_NET_ADMIN).
 Stops on SIGTERM or SIGINT and leaves the peers in place, so the VPN keeps
 working while the gateway restarts.
-)";
+)");
+}
 
 absl::StatusOr<GatewayFlags> ParseGatewayFlags(
     const std::vector<std::string>& args) {
-  ArgSpec spec;
-  spec.value_flags = {"credentials", "interface", "server", "log-level",
-                      "nft-dir"};
-  spec.bool_flags = {"help", "version"};
-  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, spec);
+  absl::StatusOr<ParsedArgs> parsed =
+      ParseArgs(args, ArgSpecOf(GatewayFlagDocs()));
   if (!parsed.ok()) return parsed.status();
   GatewayFlags flags;
   flags.help = parsed->Has("help");
@@ -84,6 +99,10 @@ absl::StatusOr<GatewayFlags> ParseGatewayFlags(
   if (!name.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--interface: ", name.message()));
+  }
+  if (!flags.server_address.empty()) {
+    absl::Status server = CheckEndpointFlag("server", flags.server_address);
+    if (!server.ok()) return server;
   }
   if (flags.nft_dir.empty()) {
     return absl::InvalidArgumentError("--nft-dir needs a directory");
@@ -130,7 +149,7 @@ int RunGateway(const std::vector<std::string>& args, CommandRunner* runner,
     return 2;
   }
   if (flags->help) {
-    out << kGatewayUsage;
+    out << GatewayUsage();
     return 0;
   }
   if (flags->version) {

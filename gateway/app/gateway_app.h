@@ -9,10 +9,14 @@
 
 #include "absl/status/statusor.h"
 #include "common/exec/command_runner.h"
+#include "common/util/args.h"
 
 namespace trellis::gateway {
 
-extern const char kGatewayUsage[];
+// The flags it accepts, with their documentation; the parser accepts
+// exactly these and GatewayUsage() lists exactly these.
+const std::vector<FlagDoc>& GatewayFlagDocs();
+std::string GatewayUsage();
 
 struct GatewayFlags {
   bool help = false;

@@ -1,6 +1,8 @@
 #include "server/audit/audit_admin.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/crypto/ed25519.h"
+#include "common/rpc/admin_limits.h"
 #include "common/util/encoding.h"
 #include "common/util/proto_time.h"
 
@@ -19,8 +21,9 @@ AuditChainVerdict Broken(std::string problem) {
 absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
     Store& store, const v1::ListAuditEventsRequest& request) {
   int limit = request.limit() == 0 ? 100 : request.limit();
-  if (limit < 0 || limit > 1000) {
-    return absl::InvalidArgumentError("limit must be 0..1000");
+  if (limit < 0 || limit > rpc::kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be 0..", rpc::kMaxPageSize));
   }
   v1::ListAuditEventsResponse response;
   absl::Status s = store.Read([&](StoreReader& r) -> absl::Status {

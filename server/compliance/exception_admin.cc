@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
+#include "common/rpc/admin_limits.h"
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "common/util/time_format.h"
@@ -103,7 +104,7 @@ void ExceptionAdmin::Add(
   if (s.ok()) s = CheckName("check_id", request.check_id());
   if (s.ok()) s = CheckText("reason", request.reason(), 256, true);
   absl::Time until = FromProtoTime(request.until());
-  if (s.ok() && (until <= now || until > now + absl::Hours(24 * 365))) {
+  if (s.ok() && (until <= now || until > now + rpc::kMaxExceptionLength)) {
     s = absl::InvalidArgumentError(
         "until must be in the future and at most 365 days away");
   }

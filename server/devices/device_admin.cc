@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/identity/device_id.h"
 #include "common/policy/evaluator.h"
+#include "common/rpc/admin_limits.h"
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "server/auth/authenticator.h"
@@ -116,8 +117,9 @@ absl::Status DeviceAdmin::FillVpn(StoreReader& r, v1::DeviceSummary* s) {
 absl::StatusOr<v1::ListDevicesResponse> DeviceAdmin::List(
     const v1::ListDevicesRequest& request) {
   int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (page_size < 0 || page_size > 1000) {
-    return absl::InvalidArgumentError("page_size must be 0..1000");
+  if (page_size < 0 || page_size > rpc::kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be 0..", rpc::kMaxPageSize));
   }
   if (!request.page_token().empty()) {
     absl::Status s = CheckDeviceId(request.page_token());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/enrollment/token.h"
+#include "common/rpc/admin_limits.h"
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "common/util/time_format.h"
@@ -12,10 +13,6 @@
 
 namespace trellis::server {
 namespace {
-
-constexpr int kMaxUses = 100000;
-constexpr absl::Duration kMinTtl = absl::Minutes(1);
-constexpr absl::Duration kMaxTtl = absl::Hours(24 * 365);
 
 AuditRecord TokenAudit(const std::string& actor, const char* action,
                        const std::string& token_id, absl::Time now,
@@ -65,12 +62,14 @@ void TokenAdmin::Create(
       request.ownership() != v1::OWNERSHIP_PERSONAL) {
     s = absl::InvalidArgumentError("ownership must be corporate or personal");
   }
-  if (s.ok() && (request.max_uses() < 1 || request.max_uses() > kMaxUses)) {
-    s = absl::InvalidArgumentError(
-        absl::StrCat("max_uses must be between 1 and ", kMaxUses));
+  if (s.ok() && (request.max_uses() < rpc::kMinTokenUses ||
+                 request.max_uses() > rpc::kMaxTokenUses)) {
+    s = absl::InvalidArgumentError(absl::StrCat("max_uses must be between ",
+                                                rpc::kMinTokenUses, " and ",
+                                                rpc::kMaxTokenUses));
   }
   absl::Duration ttl = absl::Seconds(request.ttl_seconds());
-  if (s.ok() && (ttl < kMinTtl || ttl > kMaxTtl)) {
+  if (s.ok() && (ttl < rpc::kMinTokenTtl || ttl > rpc::kMaxTokenTtl)) {
     s = absl::InvalidArgumentError(
         "ttl_seconds must be between 60 (1 minute) and 31536000 (365 days)");
   }

@@ -4,6 +4,7 @@
 #include "common/crypto/pki.h"
 #include "common/identity/device_id.h"
 #include "common/identity/operator_credentials.h"
+#include "common/util/args.h"
 #include "common/util/json.h"
 #include "common/util/time_format.h"
 #include "server/auth/authenticator.h"
@@ -29,6 +30,13 @@ absl::StatusOr<std::string> CreateOperator(const std::string& state_dir,
   if (!s.ok()) return s;
   auto role = ParseRole(request.role);
   if (!role.ok()) return role.status();
+  if (request.lifetime < kMinOperatorLifetime ||
+      request.lifetime > kMaxOperatorLifetime) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "lifetime must be between ", FormatHumanDuration(kMinOperatorLifetime),
+        " and ", FormatHumanDuration(kMaxOperatorLifetime), " (got ",
+        FormatHumanDuration(request.lifetime), ")"));
+  }
   auto ca = LoadCa(state_dir);
   if (!ca.ok()) return ca.status();
   auto keys = crypto::GenerateKeyPair();

@@ -1,5 +1,8 @@
 // Hostile and broken input: each gets a clear error, and the server keeps
 // serving everyone else with nothing lost.
+#include <tuple>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/crypto/pki.h"
 #include "common/enrollment/token.h"
@@ -104,14 +107,38 @@ TEST_F(BadInputTest, MissingAndOverlongFieldsAreNamed) {
       Ctl(admin_credentials_, {"token", "create", "--ownership", "corporate"});
   EXPECT_EQ(no_group.exit_code, 1);
   EXPECT_THAT(no_group.err, HasSubstr("group"));
+  // trellisctl refuses these before sending them; the server refuses them
+  // from any client.
   CtlResult bad_uses =
       Ctl(admin_credentials_, {"token", "create", "--group", "g", "--ownership",
                                "corporate", "--uses", "0"});
-  EXPECT_THAT(bad_uses.err, HasSubstr("max_uses"));
+  EXPECT_EQ(bad_uses.exit_code, 2);
+  EXPECT_THAT(bad_uses.err, HasSubstr("--uses must be between 1 and 100000"));
   CtlResult bad_ttl =
       Ctl(admin_credentials_, {"token", "create", "--group", "g", "--ownership",
                                "corporate", "--ttl", "5s"});
-  EXPECT_THAT(bad_ttl.err, HasSubstr("ttl_seconds"));
+  EXPECT_EQ(bad_ttl.exit_code, 2);
+  EXPECT_THAT(bad_ttl.err, HasSubstr("--ttl must be between 1m and 365d"));
+  auto admin = AdminStub(admin_credentials_);
+  ASSERT_NE(admin, nullptr);
+  for (auto [uses, ttl, field] :
+       std::vector<std::tuple<int, int64_t, std::string>>{
+           {0, 3600, "max_uses"},
+           {100001, 3600, "max_uses"},
+           {1, 5, "ttl_seconds"},
+           {1, -3600, "ttl_seconds"}}) {
+    v1::CreateEnrollmentTokenRequest request;
+    request.set_group("g");
+    request.set_ownership(v1::OWNERSHIP_CORPORATE);
+    request.set_max_uses(uses);
+    request.set_ttl_seconds(ttl);
+    v1::CreateEnrollmentTokenResponse response;
+    grpc::ClientContext context;
+    grpc::Status refused =
+        admin->CreateEnrollmentToken(&context, request, &response);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(refused.error_message(), HasSubstr(field));
+  }
   CtlResult bad_id =
       Ctl(admin_credentials_, {"device", "history", "../../etc"});
   EXPECT_EQ(bad_id.exit_code, 1);

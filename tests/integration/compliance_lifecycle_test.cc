@@ -169,7 +169,21 @@ TEST_F(ComplianceLifecycleTest, ExceptionsKeepAccessUntilTheyEnd) {
   EXPECT_THAT(Ctl(admin_credentials_, {"exception", "add", id, "lifecycle/x",
                                        "--until", "400d", "--reason", "r"})
                   .err,
-              HasSubstr("at most 365 days"));
+              HasSubstr("--until must be between 1s and 365d"));
+  // The server holds the same limit for any client.
+  v1::AddExceptionRequest too_long;
+  too_long.set_device_id(id);
+  too_long.set_policy_id("lifecycle");
+  too_long.set_check_id("debian-12");
+  too_long.set_reason("r");
+  too_long.mutable_until()->set_seconds(
+      absl::ToUnixSeconds(clock_.Now() + absl::Hours(24 * 400)));
+  v1::AddExceptionResponse added;
+  grpc::ClientContext context;
+  grpc::Status refused =
+      AdminStub(admin_credentials_)->AddException(&context, too_long, &added);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("at most 365 days"));
   std::string helpdesk = CreateOperator("hd", "helpdesk");
   EXPECT_THAT(Ctl(helpdesk, {"exception", "add", id, "lifecycle/debian-12",
                              "--until", "1h", "--reason", "r"})

@@ -9,6 +9,8 @@
 #include "agent/enroll/device_enrollment.h"
 #include "agent/facts/linux/linux_collectors.h"
 #include "agent/rpc/channel.h"
+#include "common/identity/operator_credentials.h"
+#include "common/rpc/tls_channel.h"
 #include "common/util/files.h"
 #include "server/operators/operator_provisioning.h"
 #include "tools/trellisctl/ctl_main.h"
@@ -169,6 +171,17 @@ std::unique_ptr<v1::DeviceService::Stub> IntegrationTest::DeviceStub(
   return v1::DeviceService::NewStub(agent::MakeChannel(
       address(), agent::ChannelIdentity{ca_pem.empty() ? CaPem() : ca_pem,
                                         cert_pem, key_pem}));
+}
+
+std::unique_ptr<v1::AdminService::Stub> IntegrationTest::AdminStub(
+    const std::string& credentials) {
+  auto text = ReadFile(credentials);
+  EXPECT_TRUE(text.ok()) << text.status();
+  auto creds = identity::ParseOperatorCredentials(text.ok() ? *text : "");
+  EXPECT_TRUE(creds.ok()) << creds.status();
+  if (!creds.ok()) return nullptr;
+  return v1::AdminService::NewStub(rpc::MakeTlsChannel(
+      address(), rpc::OperatorTlsIdentity(*creds), grpc::ChannelArguments()));
 }
 
 }  // namespace trellis::testing

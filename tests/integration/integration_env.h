@@ -84,6 +84,10 @@ class IntegrationTest : public ::testing::Test {
       const std::string& cert_pem = "", const std::string& key_pem = "",
       const std::string& ca_pem = "");
   std::string CaPem() const { return server_->pki().ca.certificate_pem(); }
+  // The admin API as the operator in `credentials` (a file path), without
+  // trellisctl's own checks: for what the server refuses by itself.
+  std::unique_ptr<v1::AdminService::Stub> AdminStub(
+      const std::string& credentials);
 
   TempDir dir_;
   FakeClock clock_{absl::Now()};

@@ -1,8 +1,11 @@
 // audit list | verify: the hash-chained audit log.
+#include <limits>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/admin_limits.h"
 #include "tools/trellisctl/audit_verify.h"
+#include "tools/trellisctl/checked_options.h"
 #include "tools/trellisctl/commands.h"
 #include "tools/trellisctl/table_printer.h"
 #include "tools/trellisctl/text.h"
@@ -10,10 +13,10 @@
 namespace trellis::ctl {
 namespace {
 
-int AuditList(Ctl& ctl, uint64_t after, int limit) {
+int AuditList(Ctl& ctl, int64_t after, int64_t limit) {
   v1::ListAuditEventsRequest request;
   request.set_after_sequence(after);
-  request.set_limit(limit);
+  request.set_limit(static_cast<int32_t>(limit));
   return ctl.CallAndPrint(
       &Ctl::Stub::ListAuditEvents, request,
       [](const v1::ListAuditEventsResponse& r) {
@@ -42,14 +45,17 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
   Ctl& ctl = commands.ctl();
   CLI::App* audit = commands.Group(app, "audit", "the audit log");
   {
-    auto after = std::make_shared<uint64_t>(0);
-    auto limit = std::make_shared<int>(100);
+    auto after = std::make_shared<int64_t>(0);
+    auto limit = std::make_shared<int64_t>(100);
     CLI::App* list = commands.Add(
         audit, "list", "entries in sequence order",
         [&ctl, after, limit] { return AuditList(ctl, *after, *limit); });
-    list->add_option("--after", *after, "entries after this sequence number");
-    list->add_option("--limit", *limit, "at most N entries (server max 1000)")
-        ->capture_default_str();
+    // Sequence numbers count up from 1 in an int64 column.
+    AddWholeNumberOption(list, "--after", after.get(), 0,
+                         std::numeric_limits<int64_t>::max(),
+                         "entries after this sequence number");
+    AddWholeNumberOption(list, "--limit", limit.get(), 1, rpc::kMaxPageSize,
+                         "at most N entries, default 100");
   }
   commands.Add(
       audit, "verify",

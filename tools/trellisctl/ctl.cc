@@ -5,11 +5,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/crypto/pki.h"
 #include "common/identity/operator_credentials.h"
 #include "common/rpc/tls_channel.h"
 #include "common/util/files.h"
 #include "common/util/proto_json.h"
 #include "common/util/terminal_text.h"
+#include "common/util/time_format.h"
 
 namespace trellis::ctl {
 namespace {
@@ -61,6 +64,20 @@ grpc::Status Ctl::Connect() {
   if (!creds.ok()) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         absl::StrCat(path, ": ", creds.status().message()));
+  }
+  // The server would end the handshake on an expired certificate with
+  // nothing but "Socket closed"; said here, the operator knows what to do.
+  auto cert = crypto::ParseCertificate(creds->certificate_pem);
+  if (!cert.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        absl::StrCat(path, ": ", cert.status().message()));
+  }
+  if (absl::Now() >= cert->not_after) {
+    return grpc::Status(
+        grpc::StatusCode::UNAUTHENTICATED,
+        absl::StrCat("the credentials in ", path, " expired at ",
+                     Rfc3339(cert->not_after),
+                     "; make new ones with trellis-server operator create"));
   }
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(64 << 20);

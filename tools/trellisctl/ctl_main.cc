@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "tools/trellisctl/checked_options.h"
 #include "tools/trellisctl/commands.h"
 
 namespace trellis::ctl {
@@ -57,8 +58,8 @@ int RunCtl(const std::vector<std::string>& args, CtlIo io) {
   app.set_version_flag("--version", "trellisctl " TRELLIS_VERSION);
   app.add_option("--credentials", ctl.credentials_option(),
                  "operator credentials file");
-  app.add_option("--server", ctl.server_option(),
-                 "server address (default: the one in the credentials)");
+  AddEndpointOption(&app, "--server", &ctl.server_option(),
+                    "server address (default: the one in the credentials)");
   app.add_flag("--json", ctl.json_option(), "print the response as JSON");
   app.footer(kFooter);
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "tools/trellisctl/checked_options.h"
 #include "tools/trellisctl/commands.h"
 #include "tools/trellisctl/device_lookup.h"
 #include "tools/trellisctl/device_report.h"
@@ -18,8 +19,11 @@ struct ListOptions {
   std::string state;
   std::string compliance;
   std::string search;
-  int limit = 0;
+  int64_t limit = 0;
 };
+
+// More than any fleet; 0 (all) is what lists a larger one.
+constexpr int64_t kMaxDeviceListLimit = 1000000;
 
 const std::map<std::string, v1::DeviceState>& DeviceStates() {
   static const auto* states = new std::map<std::string, v1::DeviceState>{
@@ -56,7 +60,7 @@ int DeviceList(Ctl& ctl, const ListOptions& o) {
   }
   filter.set_search(o.search);
   v1::ListDevicesResponse all;
-  grpc::Status s = ListAllDevices(ctl, filter, o.limit, &all);
+  grpc::Status s = ListAllDevices(ctl, filter, static_cast<int>(o.limit), &all);
   if (!s.ok()) return ctl.Refused(s);
   ctl.Print(all, [&] {
     TablePrinter t(DeviceListHeaders());
@@ -180,8 +184,8 @@ void AddDeviceCommands(CLI::App& app, Commands& commands) {
         ->check(CLI::IsMember(Keys(ComplianceStates())));
     list->add_option("--search", o->search,
                      "part of the hostname or serial, or an id prefix");
-    list->add_option("--limit", o->limit, "at most N devices (0: all)")
-        ->check(CLI::NonNegativeNumber);
+    AddWholeNumberOption(list, "--limit", &o->limit, 0, kMaxDeviceListLimit,
+                         "at most N devices, 0 for all");
   }
   {
     auto o = std::make_shared<ShowOptions>();

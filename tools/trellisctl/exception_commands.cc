@@ -1,12 +1,15 @@
 // exception add | list | remove: time-limited admin exceptions for one
 // check on one device.
+#include <limits>
 #include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/rpc/admin_limits.h"
 #include "common/util/args.h"
+#include "tools/trellisctl/checked_options.h"
 #include "tools/trellisctl/commands.h"
 #include "tools/trellisctl/table_printer.h"
 #include "tools/trellisctl/text.h"
@@ -21,27 +24,43 @@ struct AddOptions {
   std::string reason;
 };
 
+// --until as the time it names: a duration from `now` or an RFC 3339
+// time, in (now, now + the longest exception the server allows].
+absl::StatusOr<absl::Time> ParseUntil(const std::string& text, absl::Time now) {
+  const absl::Duration max = rpc::kMaxExceptionLength;
+  absl::Time until;
+  std::string parse_error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &until, &parse_error)) {
+    if (until <= now || until > now + max) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--until ", text, " must be in the future and at most ",
+                       FormatHumanDuration(max), " away"));
+    }
+    return until;
+  }
+  if (ParseHumanDuration(text).ok()) {
+    auto d = ParseDurationFlag("until", text, absl::Seconds(1), max);
+    if (!d.ok()) return d.status();
+    return now + *d;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--until takes a duration (7d, 24h; at most ", FormatHumanDuration(max),
+      ") or an RFC 3339 time, got '", text, "'"));
+}
+
 int ExceptionAdd(Ctl& ctl, const AddOptions& o) {
   size_t slash = o.check.find('/');
   if (slash == std::string::npos) {
     return ctl.UsageError(
         "the check is POLICY/CHECK, e.g. ncsc-device-baseline/disk-encrypted");
   }
-  absl::Time until;
-  std::string parse_error;
-  if (!absl::ParseTime(absl::RFC3339_full, o.until, &until, &parse_error)) {
-    auto d = ParseHumanDuration(o.until);
-    if (!d.ok()) {
-      return ctl.UsageError(
-          "--until takes a duration (7d) or an RFC 3339 time");
-    }
-    until = absl::Now() + *d;
-  }
+  absl::StatusOr<absl::Time> until = ParseUntil(o.until, absl::Now());
+  if (!until.ok()) return ctl.UsageError(Safe(until.status().message()));
   v1::AddExceptionRequest request;
   request.set_device_id(o.device_id);
   request.set_policy_id(o.check.substr(0, slash));
   request.set_check_id(o.check.substr(slash + 1));
-  request.mutable_until()->set_seconds(absl::ToUnixSeconds(until));
+  request.mutable_until()->set_seconds(absl::ToUnixSeconds(*until));
   request.set_reason(o.reason);
   return ctl.CallAndPrint(
       &Ctl::Stub::AddException, request, [](const v1::AddExceptionResponse& r) {
@@ -114,7 +133,9 @@ void AddExceptionCommands(CLI::App& app, Commands& commands) {
     CLI::App* remove =
         commands.Add(exception, "remove", "end an exception now",
                      [&ctl, id] { return ExceptionRemove(ctl, *id); });
-    remove->add_option("EXCEPTION_ID", *id, "the number exception list shows")
+    AddWholeNumberOption(remove, "EXCEPTION_ID", id.get(), 1,
+                         std::numeric_limits<int64_t>::max(),
+                         "the number exception list shows")
         ->required();
   }
 }

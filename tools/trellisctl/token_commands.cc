@@ -2,7 +2,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/util/args.h"
+#include "common/rpc/admin_limits.h"
+#include "tools/trellisctl/checked_options.h"
 #include "tools/trellisctl/commands.h"
 #include "tools/trellisctl/table_printer.h"
 #include "tools/trellisctl/text.h"
@@ -13,8 +14,8 @@ namespace {
 struct CreateOptions {
   std::string group;
   std::string ownership;
-  int uses = 1;
-  std::string ttl = "24h";
+  int64_t uses = 1;
+  absl::Duration ttl = absl::Hours(24);
   std::string description;
 };
 
@@ -23,13 +24,9 @@ int TokenCreate(Ctl& ctl, const CreateOptions& o) {
   request.set_group(o.group);
   request.set_ownership(o.ownership == "corporate" ? v1::OWNERSHIP_CORPORATE
                                                    : v1::OWNERSHIP_PERSONAL);
-  request.set_max_uses(o.uses);
-  auto ttl = ParseHumanDuration(o.ttl);
-  if (!ttl.ok()) {
-    return ctl.UsageError(
-        absl::StrCat("--ttl: ", Safe(ttl.status().message())));
-  }
-  request.set_ttl_seconds(absl::ToInt64Seconds(*ttl));
+  // In range: checked as the option was parsed.
+  request.set_max_uses(static_cast<int32_t>(o.uses));
+  request.set_ttl_seconds(absl::ToInt64Seconds(o.ttl));
   request.set_description(o.description);
   return ctl.CallAndPrint(
       &Ctl::Stub::CreateEnrollmentToken, request,
@@ -92,10 +89,11 @@ void AddTokenCommands(CLI::App& app, Commands& commands) {
     create->add_option("--ownership", o->ownership, "corporate or personal")
         ->required()
         ->check(CLI::IsMember({"corporate", "personal"}));
-    create->add_option("--uses", o->uses, "how many devices may use it")
-        ->capture_default_str();
-    create->add_option("--ttl", o->ttl, "lifetime: 90m, 24h, 7d")
-        ->capture_default_str();
+    AddWholeNumberOption(create, "--uses", &o->uses, rpc::kMinTokenUses,
+                         rpc::kMaxTokenUses,
+                         "how many devices may use it, default 1");
+    AddDurationOption(create, "--ttl", &o->ttl, rpc::kMinTokenTtl,
+                      rpc::kMaxTokenTtl, "lifetime: 90m, 24h, 7d; default 24h");
     create->add_option("--description", o->description, "free text for admins");
   }
   {

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -11,6 +13,7 @@
 namespace trellis {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -107,24 +110,129 @@ TEST(ParseArgsTest, LaterValueWins) {
 TEST(ParsedArgsTest, GetInt) {
   auto parsed = ParseArgs({"--limit", "42"}, Spec());
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  absl::StatusOr<int64_t> limit = parsed->GetInt("limit", 7);
+  absl::StatusOr<int64_t> limit = parsed->GetInt("limit", 7, 1, 100);
   ASSERT_TRUE(limit.ok()) << limit.status();
   EXPECT_EQ(*limit, 42);
-  absl::StatusOr<int64_t> absent = parsed->GetInt("token", 7);
+  absl::StatusOr<int64_t> absent = parsed->GetInt("token", 7, 1, 100);
   ASSERT_TRUE(absent.ok()) << absent.status();
   EXPECT_EQ(*absent, 7);
+  absl::StatusOr<int64_t> too_big = parsed->GetInt("limit", 7, 1, 10);
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_THAT(too_big.status().message(),
+              HasSubstr("--limit must be between 1 and 10 (got 42)"));
 }
 
 TEST(ParsedArgsTest, GetIntRejectsNonNumbers) {
   for (const char* bad : {"ten", "4.5", "", "12abc"}) {
     auto parsed = ParseArgs({"--limit", bad}, Spec());
     ASSERT_TRUE(parsed.ok()) << parsed.status();
-    absl::StatusOr<int64_t> limit = parsed->GetInt("limit", 7);
+    absl::StatusOr<int64_t> limit = parsed->GetInt("limit", 7, 0, 100);
     ASSERT_FALSE(limit.ok()) << bad;
     EXPECT_EQ(limit.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(limit.status().message(), HasSubstr("--limit"));
     EXPECT_THAT(limit.status().message(),
                 HasSubstr(absl::StrCat("'", bad, "'")));
+  }
+}
+
+TEST(ParseIntFlagTest, TakesDecimalWholeNumbersInRange) {
+  EXPECT_EQ(*ParseIntFlag("uses", "1", 1, 100000), 1);
+  EXPECT_EQ(*ParseIntFlag("uses", "100000", 1, 100000), 100000);
+  // Decimal even with a leading zero (CLI11 and strtol would read octal 8).
+  EXPECT_EQ(*ParseIntFlag("uses", "010", 1, 100000), 10);
+  EXPECT_EQ(*ParseIntFlag("after", "-3", -5, 5), -3);
+}
+
+TEST(ParseIntFlagTest, OutOfRangeIsNamedNotWrapped) {
+  // 2^32 + 1 narrowed to int32 would be 1; 2^63 and beyond saturate in
+  // strtoll.
+  for (const char* bad :
+       {"4294967297", "0", "-1", "100001", "9223372036854775808",
+        "99999999999999999999", "-99999999999999999999"}) {
+    absl::StatusOr<int64_t> v = ParseIntFlag("uses", bad, 1, 100000);
+    ASSERT_FALSE(v.ok()) << bad << " parsed as " << *v;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(v.status().message(),
+                HasSubstr(absl::StrCat("--uses must be between 1 and 100000 "
+                                       "(got ",
+                                       bad, ")")));
+  }
+}
+
+TEST(ParseIntFlagTest, OnlyOneSpellingOfANumber) {
+  for (const char* bad : {"0x10", "+5", " 5", "5 ", "1e3", "-", "", "5-"}) {
+    absl::StatusOr<int64_t> v = ParseIntFlag("limit", bad, 0, 1000);
+    ASSERT_FALSE(v.ok()) << "'" << bad << "' parsed as " << *v;
+    EXPECT_THAT(v.status().message(),
+                HasSubstr(absl::StrCat("--limit needs a whole number, got '",
+                                       bad, "'")));
+  }
+}
+
+TEST(ParseDurationFlagTest, RangeAndSyntaxAreNamed) {
+  auto ok =
+      ParseDurationFlag("ttl", "24h", absl::Minutes(1), absl::Hours(24 * 365));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, absl::Hours(24));
+  EXPECT_THAT(ParseDurationFlag("ttl", "0", absl::Minutes(1), absl::Hours(1))
+                  .status()
+                  .message(),
+              HasSubstr("--ttl must be between 1m and 1h (got 0s)"));
+  EXPECT_THAT(
+      ParseDurationFlag("ttl", "99999999999d", absl::Minutes(1), absl::Hours(1))
+          .status()
+          .message(),
+      HasSubstr("--ttl must be between 1m and 1h (got 99999999999d)"));
+  EXPECT_THAT(ParseDurationFlag("ttl", "-5m", absl::Minutes(1), absl::Hours(1))
+                  .status()
+                  .message(),
+              AllOf(HasSubstr("--ttl"), HasSubstr("allowed 1m to 1h")));
+}
+
+TEST(CheckEndpointFlagTest, NamesTheFlag) {
+  EXPECT_TRUE(CheckEndpointFlag("server", "trellis.example:8443").ok());
+  EXPECT_TRUE(CheckEndpointFlag("server", "[2001:db8::1]:443").ok());
+  for (const char* bad : {"garbage", "127.0.0.1:99999", "127.0.0.1:0",
+                          "2001:db8::1:443", "not an address", "h:-1", ""}) {
+    absl::Status s = CheckEndpointFlag("server", bad);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(),
+                AllOf(HasSubstr("--server: "), HasSubstr("port 1-65535")))
+        << bad;
+  }
+}
+
+TEST(ParseFlagsTest, TakesTheTablesFlagsAndNoStrayWords) {
+  const std::vector<FlagDoc> docs = {{"state-dir", "DIR", "state"},
+                                     {"json", "", "JSON"}};
+  auto parsed = ParseFlags({"--json", "--state-dir", "/s"}, docs);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->Get("state-dir"), "/s");
+  EXPECT_TRUE(parsed->Has("json"));
+  EXPECT_THAT(ParseFlags({"--json", "extra"}, docs).status().message(),
+              HasSubstr("unexpected argument 'extra'"));
+  EXPECT_THAT(ParseFlags({"--token", "t"}, docs).status().message(),
+              HasSubstr("unknown option --token"));
+}
+
+TEST(FlagDocTest, SpecAndHelpComeFromTheSameTable) {
+  std::vector<FlagDoc> docs = {
+      {"state-dir", "DIR", "where the state is kept"},
+      {"json", "", "print JSON"},
+      {"a-rather-long-flag-name", "VALUE",
+       "a help text long enough that it has to wrap onto a second line "
+       "because it does not fit in one"}};
+  ArgSpec spec = ArgSpecOf(docs);
+  EXPECT_THAT(spec.value_flags,
+              ElementsAre("a-rather-long-flag-name", "state-dir"));
+  EXPECT_THAT(spec.bool_flags, ElementsAre("json"));
+  std::string help = FormatFlagDocs(docs);
+  EXPECT_THAT(help, HasSubstr("  --state-dir DIR "));
+  EXPECT_THAT(help, HasSubstr("  --json "));
+  EXPECT_THAT(help, HasSubstr("print JSON\n"));
+  for (absl::string_view line : absl::StrSplit(help, '\n')) {
+    EXPECT_LE(line.size(), 79u) << line;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/identity/operator_credentials.h"
 #include "common/util/files.h"
 #include "gmock/gmock.h"
@@ -49,7 +50,9 @@ class GatewayAppTest : public ::testing::Test {
 TEST_F(GatewayAppTest, HelpDocumentsInterfaceSetup) {
   EXPECT_EQ(Run({"--help"}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("--credentials FILE --interface IFACE"));
-  EXPECT_THAT(out_.str(), HasSubstr("operator create NAME --role gateway"));
+  EXPECT_THAT(
+      out_.str(),
+      HasSubstr("operator create --state-dir DIR --name gw-1 --role gateway"));
   EXPECT_THAT(out_.str(), HasSubstr("wg set wg0 private-key"));
 }
 
@@ -121,6 +124,31 @@ TEST(GatewayFlagsTest, Defaults) {
   flags = ParseGatewayFlags({"--credentials", "c", "--interface", "wg0",
                              "--server", "vpn.example:8443"});
   EXPECT_EQ(flags->server_address, "vpn.example:8443");
+}
+
+// --server is checked before anything is read or dialled: a bad address is
+// a usage error (exit 2) naming it, not a connection that never succeeds.
+TEST_F(GatewayAppTest, BadServerAddressIsAUsageError) {
+  for (const char* bad : {"garbage", "10.0.0.1:99999", "10.0.0.1:0",
+                          "fd00::1:8443", "not an address"}) {
+    EXPECT_EQ(Run({"--credentials", WriteCredentials(), "--interface", "wg0",
+                   "--server", bad}),
+              2)
+        << bad;
+    EXPECT_THAT(err_.str(), HasSubstr("--server: ")) << bad;
+    EXPECT_THAT(err_.str(), HasSubstr("port 1-65535")) << bad;
+  }
+  absl::StatusOr<GatewayFlags> v6 = ParseGatewayFlags(
+      {"--credentials", "c", "--interface", "wg0", "--server", "[fd00::1]:1"});
+  EXPECT_TRUE(v6.ok()) << v6.status();
+}
+
+TEST_F(GatewayAppTest, HelpListsEveryFlagItAccepts) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  for (const FlagDoc& flag : GatewayFlagDocs()) {
+    EXPECT_THAT(out_.str(), HasSubstr(absl::StrCat("--", flag.name)))
+        << flag.name;
+  }
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/pki/server_pki.h"
+#include "server/server_flags.h"
 #include "server/store/sqlite_store.h"
 #include "server/trellis_server.h"
 #include "tests/testing/temp_dir.h"
@@ -205,6 +206,59 @@ TEST_F(ServerBinaryTest, VersionPrintsTheVersion) {
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.stdout_text,
             absl::StrCat("trellis-server ", TRELLIS_VERSION, "\n"));
+}
+
+// The command lines the issue reported: each refused up front with exit 2
+// naming the flag, before anything is created, rather than serving on
+// another port, crashing, or truncating the number.
+TEST_F(ServerBinaryTest, BadAddressesAndNumbersExitTwoNamingTheFlag) {
+  const std::string state = dir_.File("state");
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"serve", "--listen", "127.0.0.1:99999"},
+            "--listen 127.0.0.1:99999: expected HOST:PORT with the port "
+            "0-65535"},
+           {{"serve", "--listen", "garbage"}, "--listen garbage: expected"},
+           {{"serve", "--advertise", "not an address"},
+            "--advertise: 'not an address' is not host:port"},
+           {{"serve", "--enroll-failure-limit", "99999999999"},
+            "--enroll-failure-limit must be between 1 and 1000000 (got "
+            "99999999999)"},
+           {{"operator", "create", "--name", "a", "--role", "admin", "--server",
+             "127.0.0.1:99999"},
+            "--server: '127.0.0.1:99999' is not host:port"},
+           {{"operator", "create", "--name", "a", "--role", "admin",
+             "--lifetime", "-1h"},
+            "--lifetime: bad duration '-1h'"},
+       }) {
+    // The case's own --listen, given later, wins over this one.
+    std::vector<std::string> args =
+        c.args[0] == "serve"
+            ? std::vector<std::string>{"serve", "--listen", "127.0.0.1:0"}
+            : std::vector<std::string>{"operator", "create"};
+    args.insert(args.end(), {"--state-dir", state});
+    args.insert(args.end(), c.args.begin() + (c.args[0] == "serve" ? 1 : 2),
+                c.args.end());
+    CommandResult r = Run(args);
+    EXPECT_EQ(r.exit_code, kExitUsage) << c.error << ": " << r.stderr_text;
+    EXPECT_THAT(r.stderr_text, HasSubstr(c.error));
+  }
+  EXPECT_FALSE(FileExists(state));
+}
+
+TEST_F(ServerBinaryTest, HelpListsEveryFlagTheCommandsAccept) {
+  CommandResult r = Run({"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  for (const auto* docs : {&ServeFlagDocs(), &OperatorCreateFlagDocs()}) {
+    for (const FlagDoc& flag : *docs) {
+      EXPECT_THAT(r.stdout_text, HasSubstr(absl::StrCat("--", flag.name, " ")))
+          << flag.name;
+    }
+  }
+  EXPECT_THAT(r.stdout_text, HasSubstr("--vpn-pool CIDR"));
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "server/server_flags.h"
 
+#include <cctype>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -190,6 +192,120 @@ TEST(ServeFlagsRestartGraceTest, TakenAndBounded) {
   ASSERT_FALSE(too_long.ok());
   EXPECT_THAT(std::string(too_long.status().message()),
               HasSubstr("--restart-grace"));
+}
+
+// Every "--word" of the text, in order.
+std::vector<std::string> FlagsIn(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t at = text.find("--"); at != std::string::npos;
+       at = text.find("--", at + 2)) {
+    size_t end = at + 2;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) ||
+            text[end] == '-')) {
+      ++end;
+    }
+    if (end > at + 2) out.push_back(text.substr(at + 2, end - at - 2));
+    at = end - 2;
+  }
+  return out;
+}
+
+TEST(ServerUsageTest, ListsEveryFlagEachCommandAccepts) {
+  const std::string usage = ServerUsage();
+  for (const auto* docs : {&ServeFlagDocs(), &OperatorCreateFlagDocs()}) {
+    for (const FlagDoc& flag : *docs) {
+      EXPECT_THAT(usage, HasSubstr(absl::StrCat("--", flag.name, " ")))
+          << flag.name;
+    }
+  }
+  // The ones it once left out, and the ranges the parsers hold.
+  EXPECT_THAT(usage, HasSubstr("--vpn-pool CIDR"));
+  EXPECT_THAT(usage, HasSubstr("--restart-grace DURATION"));
+  EXPECT_THAT(usage, HasSubstr("1-1000000"));
+  EXPECT_THAT(usage, HasSubstr("10m-365d"));
+  EXPECT_THAT(usage, HasSubstr("1h-3650d"));
+}
+
+TEST(ServerUsageTest, EveryFlagItListsIsAccepted) {
+  const std::string usage = ServerUsage();
+  std::vector<std::string> listed = FlagsIn(usage);
+  ASSERT_GE(listed.size(), 18u) << usage;
+  for (const std::string& flag : listed) {
+    if (flag == "version" || flag == "help") continue;
+    // Accepted by one of the parsers: anything but "unknown option".
+    std::vector<std::string> argv = {absl::StrCat("--", flag), "x"};
+    auto serve = ParseServeFlags(argv);
+    auto create = ParseOperatorCreateFlags(argv);
+    bool serve_knows =
+        serve.ok() || !absl::StrContains(serve.status().message(), "unknown");
+    bool create_knows =
+        create.ok() || !absl::StrContains(create.status().message(), "unknown");
+    EXPECT_TRUE(serve_knows || create_knows) << "--" << flag;
+  }
+}
+
+absl::StatusOr<OperatorCreateFlags> ParseCreate(
+    std::vector<std::string> extra) {
+  std::vector<std::string> argv = {"--state-dir", "/tmp/s", "--name",
+                                   "alice",       "--role", "admin"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return ParseOperatorCreateFlags(argv);
+}
+
+TEST(OperatorCreateFlagsTest, EveryFlagIsTaken) {
+  auto parsed = ParseCreate({"--out", "/tmp/a.creds", "--server",
+                             "[2001:db8::1]:8443", "--lifetime", "30d"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->state_dir, "/tmp/s");
+  EXPECT_EQ(parsed->out, "/tmp/a.creds");
+  EXPECT_EQ(parsed->request.name, "alice");
+  EXPECT_EQ(parsed->request.role, "admin");
+  EXPECT_EQ(parsed->request.server_address, "[2001:db8::1]:8443");
+  EXPECT_EQ(parsed->request.lifetime, absl::Hours(24 * 30));
+  auto defaults = ParseCreate({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->request.lifetime, absl::Hours(24 * 90));
+  EXPECT_EQ(defaults->request.server_address, "");
+}
+
+TEST(OperatorCreateFlagsTest, BadValuesAreNamed) {
+  struct Case {
+    std::vector<std::string> extra;
+    const char* error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--lifetime", "0"}, "--lifetime must be between 1h and 3650d"},
+           {{"--lifetime", "-1h"}, "--lifetime: bad duration '-1h'"},
+           {{"--lifetime", "3651d"}, "--lifetime must be between 1h and"},
+           {{"--server", "garbage"}, "--server: 'garbage' is not host:port"},
+           {{"--server", "127.0.0.1:99999"}, "the port must be 1-65535"},
+           {{"--role", "root"}, "--role: unknown role 'root'"},
+           {{"extra"}, "unexpected argument 'extra'"},
+           {{"--listen", "127.0.0.1:0"}, "unknown option --listen"},
+       }) {
+    auto parsed = ParseCreate(c.extra);
+    ASSERT_FALSE(parsed.ok()) << c.error;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed.status().message(), HasSubstr(c.error));
+  }
+  EXPECT_THAT(ParseOperatorCreateFlags({"--name", "a"}).status().message(),
+              HasSubstr("needs --state-dir, --name and --role"));
+}
+
+TEST(ServeFlagsTest, MalformedAddressesAreRefused) {
+  for (const char* bad : {"127.0.0.1:99999", "garbage", "", ":", "[::1]",
+                          "[::1:8443", "::1:8443", "127.0.0.1:8443x"}) {
+    EXPECT_THAT(Refusal({"--listen", bad}), HasSubstr("--listen")) << bad;
+  }
+  for (const char* bad : {"not an address", "trellis.example", "1.2.3.4:0",
+                          "[zz::1]:443", "host:65536"}) {
+    EXPECT_THAT(Refusal({"--advertise", bad}), HasSubstr("--advertise")) << bad;
+  }
+  EXPECT_THAT(Refusal({"--enroll-failure-limit", "99999999999"}),
+              HasSubstr("between 1 and 1000000 (got 99999999999)"));
+  EXPECT_THAT(Refusal({"--enroll-failure-limit", "0x10"}),
+              HasSubstr("--enroll-failure-limit needs a whole number"));
 }
 
 }  // namespace
