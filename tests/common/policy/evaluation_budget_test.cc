@@ -71,14 +71,20 @@ v1::PostureReport Report(absl::Time collected_at) {
   return r;
 }
 
+// Only the evaluation budget of 2 s counts: no single check times out.
+SandboxLimits BudgetOnly(const Clock* clock) {
+  SandboxLimits limits;
+  limits.clock = clock;
+  limits.statement_time = absl::Hours(1);
+  limits.evaluation_time = absl::Seconds(2);
+  return limits;
+}
+
 const absl::Time kCollected = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
 TEST(EvaluationBudgetTest, ChecksPastTheBudgetAreErrorsThatSaySo) {
   SteppingClock clock(absl::Milliseconds(300));
-  SandboxLimits limits;
-  limits.clock = &clock;
-  limits.statement_time = absl::Hours(1);
-  limits.evaluation_time = absl::Seconds(2);
+  const SandboxLimits limits = BudgetOnly(&clock);
   for (auto enforcement : {v1::ENFORCEMENT_RESTRICT, v1::ENFORCEMENT_REPORT}) {
     auto e = Evaluator::Compile(
         MakeBundle(MakePolicy("p", 20, "SELECT 1 FROM firewall WHERE enabled",
@@ -111,10 +117,7 @@ TEST(EvaluationBudgetTest, ChecksPastTheBudgetAreErrorsThatSaySo) {
 
 TEST(EvaluationBudgetTest, ARunningCheckIsStoppedAtTheBudget) {
   SteppingClock clock(absl::Milliseconds(1));
-  SandboxLimits limits;
-  limits.clock = &clock;
-  limits.statement_time = absl::Hours(1);
-  limits.evaluation_time = absl::Seconds(2);
+  const SandboxLimits limits = BudgetOnly(&clock);
   auto e = Evaluator::Compile(
       MakeBundle(MakePolicy("spin", 2,
                             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
@@ -198,9 +201,7 @@ TEST(EvaluationBudgetTest, NowIsTheReportsCollectionTime) {
 
 TEST(BundleCostTest, EstimateNamesTheWorstDeviceAndSlowestChecks) {
   SteppingClock clock(absl::Milliseconds(300));
-  SandboxLimits limits;
-  limits.clock = &clock;
-  limits.statement_time = absl::Hours(1);
+  SandboxLimits limits = BudgetOnly(&clock);
   v1::PolicyBundle bundle =
       MakeBundle(MakePolicy("slow", 10, "SELECT 1 FROM firewall"));
   auto e = Evaluator::Compile(bundle, limits);

@@ -82,6 +82,17 @@ std::string BuiltinValue(const std::string& expr) {
   return out;
 }
 
+// A sandbox whose clock does not move: nothing here is about time.
+class SandboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = Sandbox(&clock_);
+    ASSERT_NE(db_, nullptr);
+  }
+  FakeClock clock_;
+  std::unique_ptr<FactDatabase> db_;
+};
+
 TEST(SandboxLimitsTest, ClockIsReadEveryHundredSteps) {
   CountingClock clock;
   auto db = Sandbox(&clock);
@@ -98,10 +109,7 @@ TEST(SandboxLimitsTest, ClockIsReadEveryHundredSteps) {
   EXPECT_GT(clock.reads(), 5000);
 }
 
-TEST(SandboxLimitsTest, StringFunctionsGiveSqlitesAnswers) {
-  FakeClock clock;
-  auto db = Sandbox(&clock);
-  ASSERT_NE(db, nullptr);
+TEST_F(SandboxTest, StringFunctionsGiveSqlitesAnswers) {
   for (const char* expr : {
            "'abc' LIKE 'a%'",
            "'ABC' LIKE 'a_c'",
@@ -170,7 +178,7 @@ TEST(SandboxLimitsTest, StringFunctionsGiveSqlitesAnswers) {
            "rtrim(12300, '0')",
            "trim('aaa', 'a')",
        }) {
-    EXPECT_EQ(SandboxValue(*db, expr), BuiltinValue(expr)) << expr;
+    EXPECT_EQ(SandboxValue(*db_, expr), BuiltinValue(expr)) << expr;
   }
 }
 
@@ -206,26 +214,20 @@ TEST(SandboxLimitsTest, LongStringWorkStopsInsideOneStep) {
   }
 }
 
-TEST(SandboxLimitsTest, QuadraticSearchesAreLinear) {
+TEST_F(SandboxTest, QuadraticSearchesAreLinear) {
   // instr and replace of a 130,000-byte needle in a 260,000-byte haystack
   // that almost matches everywhere: SQLite compares at every position.
-  FakeClock clock;
-  auto db = Sandbox(&clock);
-  ASSERT_NE(db, nullptr);
   const std::string hay = "replace(hex(zeroblob(130000)), '0', 'a')";
   const std::string needle =
       "substr(replace(hex(zeroblob(65000)), '0', 'a'), 1, 129999) || 'b'";
-  EXPECT_EQ(SandboxValue(*db, absl::StrCat("instr(", hay, ", ", needle, ")")),
+  EXPECT_EQ(SandboxValue(*db_, absl::StrCat("instr(", hay, ", ", needle, ")")),
             "0");
-  EXPECT_EQ(SandboxValue(*db, absl::StrCat("length(replace(", hay, ", ", needle,
-                                           ", 'x'))")),
+  EXPECT_EQ(SandboxValue(*db_, absl::StrCat("length(replace(", hay, ", ",
+                                            needle, ", 'x'))")),
             "260000");
 }
 
-TEST(SandboxLimitsTest, FunctionsThatDoNotDependOnTheFactsAreRefused) {
-  FakeClock clock;
-  auto db = Sandbox(&clock);
-  ASSERT_NE(db, nullptr);
+TEST_F(SandboxTest, FunctionsThatDoNotDependOnTheFactsAreRefused) {
   for (const char* sql : {
            "SELECT random()",
            "SELECT 1 WHERE randomblob(4) IS NOT NULL",
@@ -237,7 +239,7 @@ TEST(SandboxLimitsTest, FunctionsThatDoNotDependOnTheFactsAreRefused) {
            "SELECT RANDOM()",
            "SELECT sqlite_compileoption_used('THREADSAFE')",
        }) {
-    auto q = db->Prepare(sql);
+    auto q = db_->Prepare(sql);
     ASSERT_FALSE(q.ok()) << sql;
     EXPECT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument) << sql;
     EXPECT_THAT(q.status().message(),
@@ -246,10 +248,7 @@ TEST(SandboxLimitsTest, FunctionsThatDoNotDependOnTheFactsAreRefused) {
   }
 }
 
-TEST(SandboxLimitsTest, OnlySelectStatementsAreAccepted) {
-  FakeClock clock;
-  auto db = Sandbox(&clock);
-  ASSERT_NE(db, nullptr);
+TEST_F(SandboxTest, OnlySelectStatementsAreAccepted) {
   for (const char* sql : {
            "REINDEX",
            "REINDEX firewall",
@@ -265,16 +264,16 @@ TEST(SandboxLimitsTest, OnlySelectStatementsAreAccepted) {
            "/* c */ REINDEX",
            "-- c\nANALYZE",
        }) {
-    auto q = db->Prepare(sql);
+    auto q = db_->Prepare(sql);
     ASSERT_FALSE(q.ok()) << sql;
     EXPECT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument) << sql;
   }
   for (const char* sql : {"SELECT 1", " /* c */ select 1",
                           "WITH a(x) AS (SELECT 1) SELECT x FROM a",
                           "VALUES (1)", "-- why\nSELECT 1 FROM firewall"}) {
-    EXPECT_TRUE(db->Prepare(sql).ok()) << sql;
+    EXPECT_TRUE(db_->Prepare(sql).ok()) << sql;
   }
-  auto q = db->Prepare("REINDEX");
+  auto q = db_->Prepare("REINDEX");
   EXPECT_THAT(q.status().message(),
               HasSubstr("a check must be a SELECT, not REINDEX"));
 }
