@@ -11,12 +11,26 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/policy/applies_to.h"
 #include "common/policy/fact_database.h"
 #include "trellis/v1/common.pb.h"
 #include "trellis/v1/policy.pb.h"
 
 namespace trellis::policy {
+
+// What one evaluation cost, measured with the sandbox's clock.
+struct EvaluationCost {
+  struct Check {
+    std::string policy_id;
+    std::string check_id;
+    absl::Duration time;
+  };
+  absl::Duration total;       // all checks (loading facts is not counted)
+  std::vector<Check> checks;  // bundle order
+  // Some check was stopped or not run because the budget was used up.
+  bool budget_used_up = false;
+};
 
 class Evaluator {
  public:
@@ -26,9 +40,14 @@ class Evaluator {
 
   // Every check of every policy, in bundle order. A check errors (never
   // passes) when its query fails, runs out of time or memory, or reads a
-  // table the device could not collect.
+  // table the device could not collect. All checks together have
+  // limits.evaluation_time: once it is spent, the rest are errors that say
+  // so. 'now' in queries is the report's collected_at (the clock's time if
+  // it has none). Detail and error text are capped in bytes per check and
+  // per verdict. With `cost`, each check's time is recorded there.
   v1::Verdict Evaluate(const DeviceContext& device,
-                       const v1::PostureReport& report);
+                       const v1::PostureReport& report,
+                       EvaluationCost* cost = nullptr);
 
   uint64_t bundle_version() const { return bundle_.version(); }
 
@@ -40,9 +59,13 @@ class Evaluator {
     std::unique_ptr<PreparedQuery> detail;
   };
   Evaluator() = default;
+  // The result's fields that do not depend on running the check.
+  v1::CheckResult EvaluateCheckHeader(const CompiledCheck& c,
+                                      const DeviceContext& device);
   v1::CheckResult EvaluateCheck(CompiledCheck& c, const DeviceContext& device);
 
   v1::PolicyBundle bundle_;
+  SandboxLimits limits_;
   std::unique_ptr<FactDatabase> db_;
   std::vector<CompiledCheck> checks_;
   // Tables any compiled query reads: the only ones worth loading.

@@ -1,16 +1,23 @@
 #include "common/policy/fact_database.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/facts/fact_schema.h"
+#include "common/policy/sandbox_functions.h"
+#include "common/policy/sandbox_now.h"
 
 namespace trellis::policy {
 namespace {
 
-// How often (in VM steps) the progress handler looks at the clock.
-constexpr int kProgressSteps = 2000;
+// How often (in VM steps) the progress handler looks at the clock. A step
+// is cheap (the costly functions are metered on their own), so 100 steps
+// are microseconds and reading the clock that often costs about 2%.
+constexpr int kProgressSteps = 100;
 
 std::string SqlType(facts::ColumnType type) {
   switch (type) {
@@ -25,46 +32,91 @@ std::string SqlType(facts::ColumnType type) {
   return "";
 }
 
-// printf/format can spin for seconds inside one VM step (a huge width),
-// where the progress handler cannot interrupt; checks do not need them.
-bool IsDeniedFunction(absl::string_view name) {
+// Why a function may not be called from a check, or nullptr.
+const char* WhyDenied(absl::string_view name) {
+  // printf/format can spin for seconds inside one VM step (a huge width),
+  // where the progress handler cannot interrupt; checks do not need them.
   for (const char* f :
        {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit",
         "sqlite_offset", "printf", "format"}) {
-    if (name == f) return true;
+    if (absl::EqualsIgnoreCase(name, f)) return "";
   }
-  return false;
+  // A verdict must follow from the facts alone, so agent and server agree
+  // and one device's evaluation cannot see another's: no randomness, no
+  // counts of the sandbox's own writes (loading facts is writes), nothing
+  // that differs between SQLite builds.
+  for (const char* f :
+       {"random", "randomblob", "changes", "total_changes", "last_insert_rowid",
+        "sqlite_version", "sqlite_source_id", "sqlite_compileoption_used",
+        "sqlite_compileoption_get"}) {
+    if (absl::EqualsIgnoreCase(name, f)) {
+      return ": a check's result must depend only on the device's facts";
+    }
+  }
+  return nullptr;
+}
+
+// The statement's first keyword, past spaces and comments ("" if none).
+std::string FirstKeyword(absl::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (absl::StartsWith(sql.substr(i), "--")) {
+      size_t end = sql.find('\n', i);
+      i = end == absl::string_view::npos ? sql.size() : end + 1;
+    } else if (absl::StartsWith(sql.substr(i), "/*")) {
+      size_t end = sql.find("*/", i + 2);
+      i = end == absl::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < sql.size() &&
+         absl::ascii_isalpha(static_cast<unsigned char>(sql[end]))) {
+    ++end;
+  }
+  return absl::AsciiStrToUpper(sql.substr(i, end - i));
 }
 
 absl::Status Error(sqlite3* db, absl::string_view what) {
   return absl::InternalError(absl::StrCat(what, ": ", sqlite3_errmsg(db)));
 }
 
-// Arms the check deadline for one Matches/Fetch and disarms it on every
-// way out, so no later statement (a Load) runs against a stale deadline.
-class CheckDeadline {
+}  // namespace
+
+// One Matches/Fetch: arms the check's deadline (its own limit, or the
+// evaluation's end if that comes first) and 'now', and disarms both on
+// every way out, so no later statement (a Load) runs against a stale
+// deadline.
+class CheckRun {
  public:
-  CheckDeadline(absl::Time* deadline, absl::Time until) : deadline_(deadline) {
-    *deadline_ = until;
+  explicit CheckRun(FactDatabase& db) : CheckRun(db, db.limits_.clock->Now()) {}
+  CheckRun(FactDatabase& db, absl::Time start)
+      : db_(db), now_(db.now_ == absl::InfinitePast() ? start : db.now_) {
+    absl::Time until = start + db.limits_.statement_time;
+    db.deadline_is_evaluation_ = db.evaluation_deadline_ < until;
+    db.deadline_ = std::min(until, db.evaluation_deadline_);
+    db.stopped_ = false;
   }
-  ~CheckDeadline() { *deadline_ = absl::InfiniteFuture(); }
-  CheckDeadline(const CheckDeadline&) = delete;
-  CheckDeadline& operator=(const CheckDeadline&) = delete;
+  ~CheckRun() { db_.deadline_ = absl::InfiniteFuture(); }
+  CheckRun(const CheckRun&) = delete;
+  CheckRun& operator=(const CheckRun&) = delete;
 
  private:
-  absl::Time* deadline_;
+  FactDatabase& db_;
+  SandboxNow now_;
 };
-
-}  // namespace
 
 PreparedQuery::~PreparedQuery() { sqlite3_finalize(stmt_); }
 
 absl::StatusOr<std::unique_ptr<FactDatabase>> FactDatabase::Create(
     SandboxLimits limits) {
   std::unique_ptr<FactDatabase> fdb(new FactDatabase(limits));
-  int rc =
-      sqlite3_open_v2(":memory:", &fdb->db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(":memory:", &fdb->db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           SandboxVfsName());
   if (rc != SQLITE_OK) return Error(fdb->db_, "cannot open sandbox");
   sqlite3* db = fdb->db_;
   // Belt and braces: extensions cannot be loaded even if asked.
@@ -101,6 +153,10 @@ absl::StatusOr<std::unique_ptr<FactDatabase>> FactDatabase::Create(
     }
     fdb->inserts_[t.name] = stmt;
   }
+  FactDatabase* self = fdb.get();
+  fdb->should_stop_ = [self] { return self->ShouldStop(); };
+  absl::Status registered = RegisterSandboxFunctions(db, &fdb->should_stop_);
+  if (!registered.ok()) return registered;
   sqlite3_set_authorizer(db, &FactDatabase::Authorize, fdb.get());
   sqlite3_progress_handler(db, kProgressSteps, &FactDatabase::Progress,
                            fdb.get());
@@ -139,11 +195,13 @@ int FactDatabase::Authorize(void* self, int action, const char* a,
       }
       return SQLITE_OK;
     }
-    case SQLITE_FUNCTION:
-      if (b != nullptr && IsDeniedFunction(b)) {
-        return deny(absl::StrCat("function ", b, "() is not allowed"));
+    case SQLITE_FUNCTION: {
+      const char* why = b != nullptr ? WhyDenied(b) : nullptr;
+      if (why != nullptr) {
+        return deny(absl::StrCat("function ", b, "() is not allowed", why));
       }
       return SQLITE_OK;
+    }
     case SQLITE_PRAGMA:
       return deny("PRAGMA is not allowed in checks");
     case SQLITE_ATTACH:
@@ -155,11 +213,15 @@ int FactDatabase::Authorize(void* self, int action, const char* a,
 }
 
 int FactDatabase::Progress(void* self) {
-  auto* fdb = static_cast<FactDatabase*>(self);
+  return static_cast<FactDatabase*>(self)->ShouldStop() ? 1 : 0;
+}
+
+bool FactDatabase::ShouldStop() {
   // Facts are the device's own and bounded by the report size limit; a
   // check's time budget has nothing to say about loading them.
-  if (fdb->loading_ || fdb->deadline_ == absl::InfiniteFuture()) return 0;
-  return fdb->limits_.clock->Now() > fdb->deadline_ ? 1 : 0;
+  if (loading_ || deadline_ == absl::InfiniteFuture()) return false;
+  if (limits_.clock->Now() > deadline_) stopped_ = true;
+  return stopped_;
 }
 
 absl::Status FactDatabase::Exec(const std::string& sql) {
@@ -192,8 +254,16 @@ absl::StatusOr<std::unique_ptr<PreparedQuery>> FactDatabase::Prepare(
   if (tail != nullptr && *tail != '\0') {
     return absl::InvalidArgumentError("a check must be a single statement");
   }
-  if (!sqlite3_stmt_readonly(query->stmt_)) {
-    return absl::InvalidArgumentError("a check must be a SELECT");
+  // Only SELECT (WITH ... SELECT, VALUES): REINDEX, ANALYZE, VACUUM,
+  // BEGIN or EXPLAIN change state, read more than facts or answer with
+  // something else; some never reach the authorizer.
+  std::string keyword = FirstKeyword(sql);
+  if (!sqlite3_stmt_readonly(query->stmt_) ||
+      sqlite3_stmt_isexplain(query->stmt_) ||
+      (keyword != "SELECT" && keyword != "WITH" && keyword != "VALUES")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a check must be a SELECT, not ",
+        keyword.empty() ? std::string("this statement") : keyword));
   }
   return query;
 }
@@ -289,7 +359,13 @@ absl::Status FactDatabase::Step(sqlite3_stmt* stmt, bool* row) {
   }
   *row = false;
   if (rc == SQLITE_DONE) return absl::OkStatus();
-  if (rc == SQLITE_INTERRUPT) {
+  if (rc == SQLITE_INTERRUPT || stopped_) {
+    if (deadline_is_evaluation_) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          kEvaluationBudgetUsedUp, " (",
+          absl::FormatDuration(limits_.evaluation_time),
+          " for all checks of one device) and the query was stopped"));
+    }
     return absl::DeadlineExceededError(absl::StrCat(
         "the query ran longer than ",
         absl::FormatDuration(limits_.statement_time), " and was stopped"));
@@ -306,8 +382,7 @@ absl::Status FactDatabase::Step(sqlite3_stmt* stmt, bool* row) {
 
 absl::StatusOr<bool> FactDatabase::Matches(PreparedQuery& query) {
   sqlite3_reset(query.stmt_);
-  CheckDeadline deadline(&deadline_,
-                         limits_.clock->Now() + limits_.statement_time);
+  CheckRun run(*this);
   bool row = false;
   absl::Status s = Step(query.stmt_, &row);
   sqlite3_reset(query.stmt_);
@@ -317,13 +392,13 @@ absl::StatusOr<bool> FactDatabase::Matches(PreparedQuery& query) {
 
 absl::StatusOr<QueryRows> FactDatabase::Fetch(PreparedQuery& query) {
   sqlite3_reset(query.stmt_);
-  CheckDeadline deadline(&deadline_,
-                         limits_.clock->Now() + limits_.statement_time);
+  CheckRun run(*this);
   QueryRows out;
+  size_t bytes = 0;
   int n = sqlite3_column_count(query.stmt_);
   for (int c = 0; c < n; ++c)
     out.columns.push_back(sqlite3_column_name(query.stmt_, c));
-  while (static_cast<int>(out.rows.size()) < limits_.max_rows_returned) {
+  while (true) {
     bool row = false;
     absl::Status s = Step(query.stmt_, &row);
     if (!s.ok()) {
@@ -331,10 +406,17 @@ absl::StatusOr<QueryRows> FactDatabase::Fetch(PreparedQuery& query) {
       return s;
     }
     if (!row) break;
+    // A row past the limits only says that there was more.
+    if (static_cast<int>(out.rows.size()) >= limits_.max_rows_returned ||
+        bytes > limits_.max_fetch_bytes) {
+      out.truncated = true;
+      break;
+    }
     std::vector<std::string> values;
     for (int c = 0; c < n; ++c) {
       const unsigned char* text = sqlite3_column_text(query.stmt_, c);
       values.push_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+      bytes += values.back().size();
     }
     out.rows.push_back(std::move(values));
   }

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/policy/bundle_cost.h"
 #include "common/policy/bundle_signing.h"
 #include "common/policy/policy_validation.h"
 #include "common/policy/vpn_profile_validation.h"
@@ -15,6 +16,10 @@ namespace trellis::server {
 namespace {
 // Idle evaluators kept per version; more callers compile their own.
 constexpr size_t kMaxIdleEvaluators = 16;
+// Devices a bundle is measured on before publishing: the most recently
+// seen, so the cost of a publish stays bounded (20 x the budget at worst,
+// milliseconds for an ordinary bundle).
+constexpr int kCostSampleDevices = 20;
 }  // namespace
 
 absl::Status PolicyRegistry::Load() {
@@ -74,7 +79,8 @@ std::unique_ptr<policy::Evaluator> PolicyRegistry::Acquire(
     }
   }
   // Compiling prepares every query once; the result is reused per version.
-  auto compiled = policy::Evaluator::Compile(published->bundle);
+  auto compiled =
+      policy::Evaluator::Compile(published->bundle, sandbox_limits_);
   if (!compiled.ok()) {
     *error = compiled.status();
     return nullptr;
@@ -102,6 +108,30 @@ absl::StatusOr<std::optional<v1::Verdict>> PolicyRegistry::Evaluate(
   return std::optional<v1::Verdict>(std::move(verdict));
 }
 
+absl::Status PolicyRegistry::CheckCostOnRecentDevices(
+    policy::Evaluator& compiled) {
+  std::vector<DeviceReportRecord> recent;
+  absl::Status read = store_->Read([&](StoreReader& r) -> absl::Status {
+    auto rows = r.ListRecentReports(kCostSampleDevices);
+    if (!rows.ok()) return rows.status();
+    recent = *std::move(rows);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  std::vector<policy::RecordedDevice> devices;
+  for (const DeviceReportRecord& r : recent) {
+    policy::RecordedDevice d;
+    if (!d.report.ParseFromString(r.report)) continue;
+    d.name = r.device.hostname.empty() ? r.device.device_id
+                                       : absl::StrCat(r.device.hostname, " (",
+                                                      r.device.device_id, ")");
+    d.context = {d.report.platform(), r.device.ownership, r.device.group};
+    devices.push_back(std::move(d));
+  }
+  policy::BundleCost cost = policy::EstimateBundleCost(compiled, devices);
+  return policy::CheckBundleCost(cost, sandbox_limits_.evaluation_time);
+}
+
 void PolicyRegistry::Publish(
     const std::string& actor, const v1::PublishPoliciesRequest& request,
     std::function<void(absl::StatusOr<v1::PublishPoliciesResponse>)> done) {
@@ -119,9 +149,15 @@ void PolicyRegistry::Publish(
   v1::PolicyBundle draft;
   for (const auto& p : proposed) *draft.add_policies() = p;
   for (const auto& p : proposed_profiles) *draft.add_vpn_profiles() = p;
-  auto compiled = policy::Evaluator::Compile(draft);
+  auto compiled = policy::Evaluator::Compile(draft, sandbox_limits_);
   if (!compiled.ok()) {
     done(compiled.status());
+    return;
+  }
+  // Measured before anything is stored, so a dry run refuses it too.
+  absl::Status affordable = CheckCostOnRecentDevices(**compiled);
+  if (!affordable.ok()) {
+    done(affordable);
     return;
   }
   const absl::Time now = clock_->Now();

@@ -45,6 +45,12 @@ class PolicyRegistry {
     on_published_ = std::move(fn);
   }
 
+  // Limits (and the clock measuring them) for every evaluator compiled from
+  // now on; tests slow the clock down. Set before serving.
+  void set_sandbox_limits(const policy::SandboxLimits& limits) {
+    sandbox_limits_ = limits;
+  }
+
   // The verdict of the current bundle; nullopt when none is published.
   absl::StatusOr<std::optional<v1::Verdict>> Evaluate(
       const policy::DeviceContext& device, const v1::PostureReport& report);
@@ -54,11 +60,15 @@ class PolicyRegistry {
   std::unique_ptr<policy::Evaluator> Acquire(
       const std::shared_ptr<const Published>& published, absl::Status* error);
   void Release(std::unique_ptr<policy::Evaluator> evaluator);
+  // FailedPrecondition when `compiled` would use up the evaluation budget
+  // on the latest report of any of the most recently seen devices.
+  absl::Status CheckCostOnRecentDevices(policy::Evaluator& compiled);
 
   Store* store_;
   const ServerPki* pki_;
   const Clock* clock_;
   std::function<void()> on_published_;
+  policy::SandboxLimits sandbox_limits_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const Published> current_ ABSL_GUARDED_BY(mu_);
   // Compiled evaluators for the current version, one per concurrent caller.

@@ -61,6 +61,12 @@ struct DeviceRecord {
   v1::Enforcement vpn_enforcement = v1::ENFORCEMENT_UNSPECIFIED;
 };
 
+// A device with the serialized v1::PostureReport of its last check-in.
+struct DeviceReportRecord {
+  DeviceRecord device;
+  std::string report;
+};
+
 // One device's peer at the gateways, as it is now (vpn_peers) or as one
 // change to it (vpn_peer_changes; access NONE means "removed").
 struct VpnPeerRecord {

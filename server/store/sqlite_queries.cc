@@ -127,6 +127,26 @@ absl::StatusOr<std::optional<std::string>> SqliteQueries::GetLastReport(
                                [](const Statement& s) { return s.Blob(0); });
 }
 
+absl::StatusOr<std::vector<DeviceReportRecord>>
+SqliteQueries::ListRecentReports(int limit) {
+  // Walks devices_by_last_seen newest first; reports are read only for the
+  // devices returned.
+  auto stmt = conn_->Prepare(
+      absl::StrCat("SELECT ", kDeviceColumns,
+                   ", report FROM devices JOIN device_reports USING (device_id)"
+                   " WHERE state = ?1 ORDER BY last_seen_at DESC LIMIT ?2"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(v1::DEVICE_STATE_ACTIVE))
+      .Bind(2, static_cast<int64_t>(limit));
+  const int report_column =
+      static_cast<int>(std::count(
+          kDeviceColumns, kDeviceColumns + sizeof(kDeviceColumns) - 1, ',')) +
+      1;
+  return CollectRows<DeviceReportRecord>(*stmt, [&](const Statement& s) {
+    return DeviceReportRecord{DeviceFromRow(s), s.Blob(report_column)};
+  });
+}
+
 absl::StatusOr<std::optional<OperatorRecord>> SqliteQueries::GetOperator(
     absl::string_view name) {
   auto stmt = conn_->Prepare(absl::StrCat("SELECT ", kOperatorColumns,

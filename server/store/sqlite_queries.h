@@ -29,6 +29,8 @@ class SqliteQueries : public StoreWriter {
       absl::string_view after_device_id, int limit) override;
   absl::StatusOr<std::optional<std::string>> GetLastReport(
       absl::string_view device_id) override;
+  absl::StatusOr<std::vector<DeviceReportRecord>> ListRecentReports(
+      int limit) override;
   absl::StatusOr<std::optional<OperatorRecord>> GetOperator(
       absl::string_view name) override;
   absl::StatusOr<std::optional<OperatorRecord>> FindOperatorByKeyHash(

@@ -64,6 +64,10 @@ class StoreReader {
   // Serialized v1::PostureReport of the last check-in, if any.
   virtual absl::StatusOr<std::optional<std::string>> GetLastReport(
       absl::string_view device_id) = 0;
+  // The last reports of the `limit` active devices seen most recently,
+  // newest first (what a bundle is measured against before publishing).
+  virtual absl::StatusOr<std::vector<DeviceReportRecord>> ListRecentReports(
+      int limit) = 0;
 
   virtual absl::StatusOr<std::optional<OperatorRecord>> GetOperator(
       absl::string_view name) = 0;

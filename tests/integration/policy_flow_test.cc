@@ -165,6 +165,36 @@ TEST_F(PolicyFlowTest, PublishOntoAnotherVersionThanExpectedIsAborted) {
   EXPECT_EQ(response.published_version(), 2u);
 }
 
+TEST_F(PolicyFlowTest, BundleOverTheEvaluationBudgetIsRefusedEvenInADryRun) {
+  ASSERT_EQ(Apply().exit_code, 0);  // version 1
+  SetOsVersion("desk", "12");
+  auto state = Enroll(CreateToken(), "desk");
+  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_TRUE(CheckIn(*state).ok());  // the server now holds its report
+
+  // 60 checks that each run to the 50 ms statement limit: at least 3 s on
+  // this device, against a budget of 2 s per device.
+  std::string yaml = "id: spin\ntitle: Spin\nenforcement: warn\nchecks:\n";
+  for (int i = 0; i < 60; ++i) {
+    absl::StrAppend(&yaml, "  - id: c", i, "\n    title: spins\n    query: ",
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 "
+                    "FROM n) SELECT 1 FROM n WHERE i < 0\n");
+  }
+  ASSERT_TRUE(WriteFileAtomic(policy_dir_ + "/spin.yaml", yaml).ok());
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--dry-run"}, std::vector<std::string>{}}) {
+    CtlResult r = Apply(extra);
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_THAT(
+        r.err,
+        HasSubstr("would use up the evaluation budget of 2s per device"));
+    EXPECT_THAT(r.err, HasSubstr("slowest checks: spin/c"));
+    EXPECT_THAT(r.err, HasSubstr("desk"));
+  }
+  CtlResult show = Ctl(admin_credentials_, {"policy", "show"});
+  EXPECT_THAT(show.out, HasSubstr("Bundle version 1"));
+}
+
 TEST_F(PolicyFlowTest, AgentAndServerReachTheSameVerdict) {
   ASSERT_EQ(Apply().exit_code, 0);
   SetOsVersion("desk", "11");

@@ -9,6 +9,7 @@
 #include "common/util/proto_json.h"
 #include "common/util/terminal_text.h"
 #include "tools/trellisctl/commands.h"
+#include "tools/trellisctl/policy_cost.h"
 #include "tools/trellisctl/policy_merge.h"
 #include "tools/trellisctl/table_printer.h"
 #include "tools/trellisctl/text.h"
@@ -16,7 +17,8 @@
 namespace trellis::ctl {
 namespace {
 
-int PolicyValidate(Ctl& ctl, const std::string& path) {
+int PolicyValidate(Ctl& ctl, const std::string& path,
+                   const std::vector<std::string>& facts) {
   auto set = policy::LoadPolicySet(path);
   if (!set.ok()) {
     ctl.err() << TerminalSafeMultiline(set.status().message()) << "\n";
@@ -27,6 +29,7 @@ int PolicyValidate(Ctl& ctl, const std::string& path) {
   ctl.out() << Safe(path) << ": " << set->policies.size() << " policies, "
             << checks << " checks, " << set->vpn_profiles.size()
             << " VPN profile(s), all valid\n";
+  if (!facts.empty()) return EstimatePolicyCost(ctl, *set, facts);
   return kExitOk;
 }
 
@@ -165,11 +168,17 @@ void AddPolicyCommands(CLI::App& app, Commands& commands) {
       commands.Group(app, "policy", "policies and VPN profiles (YAML)");
   {
     auto path = std::make_shared<std::string>();
+    auto facts = std::make_shared<std::vector<std::string>>();
     CLI::App* validate = commands.Add(
         policy, "validate", "check policy and VPN profile files (offline)",
-        [&ctl, path] { return PolicyValidate(ctl, *path); });
+        [&ctl, path, facts] { return PolicyValidate(ctl, *path, *facts); });
     validate->add_option("PATH", *path, "a .yaml file or a directory")
         ->required();
+    validate->add_option(
+        "--facts", *facts,
+        "recorded facts (trellis-agent show-data --json, or trellisctl "
+        "device show --facts --json): measure the bundle's cost per device "
+        "against the evaluation budget");
   }
   {
     auto o = std::make_shared<ApplyOptions>();

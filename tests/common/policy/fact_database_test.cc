@@ -95,7 +95,7 @@ TEST_F(FactDatabaseTest, RunawayRecursiveQueryIsStopped) {
 TEST_F(FactDatabaseTest, HugeAllocationsAreRefused) {
   for (const char* sql :
        {"SELECT 1 WHERE length(zeroblob(2000000000)) > 0",
-        "SELECT 1 WHERE length(randomblob(500000000)) > 0",
+        "SELECT 1 WHERE length(hex(zeroblob(200000))) > 0",
         "SELECT 1 WHERE length(replace(hex(zeroblob(100000)), '0', "
         "'0000000000')) > 0",
         "SELECT 1 FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
@@ -123,10 +123,8 @@ TEST_F(FactDatabaseTest, UnknownTablesAreRememberedWithTheirReason) {
 }
 
 TEST_F(FactDatabaseTest, LoadReplacesEarlierFacts) {
-  v1::FactTable off = facts::TableBuilder("firewall")
-                          .Row()
-                          .Bool("enabled", false)
-                          .Build();
+  v1::FactTable off =
+      facts::TableBuilder("firewall").Row().Bool("enabled", false).Build();
   ASSERT_TRUE(db_->Load({&off}).ok());
   auto q = db_->Prepare("SELECT COUNT(*) FROM firewall WHERE enabled");
   auto rows = db_->Fetch(**q);

@@ -377,6 +377,39 @@ TEST_F(SqliteStoreTest, FindDeviceByKeyHashMatchesCurrentAndPendingKey) {
   EXPECT_FALSE(ReadDeviceByKey("").has_value());
 }
 
+TEST_F(SqliteStoreTest, ListRecentReportsNewestSeenActiveDevicesFirst) {
+  // d0..d3 seen at kT0+0..3 min, each with a report; d2 is revoked; d4 has
+  // never reported.
+  for (int i = 0; i < 5; ++i) {
+    DeviceRecord d = MakeDevice(absl::StrCat("d", i));
+    d.last_seen_at = kT0 + absl::Minutes(i);
+    if (i == 2) d.state = v1::DEVICE_STATE_REVOKED;
+    ASSERT_TRUE(InsertDevice(d).ok());
+    if (i == 4) continue;
+    ASSERT_TRUE(store_
+                    ->WriteSync([&](StoreWriter& w) {
+                      return w.PutLastReport(d.device_id, 1, kT0,
+                                             absl::StrCat("report of d", i));
+                    })
+                    .ok());
+  }
+  std::vector<DeviceReportRecord> recent;
+  ASSERT_TRUE(store_
+                  ->Read([&](StoreReader& r) -> absl::Status {
+                    auto rows = r.ListRecentReports(2);
+                    if (!rows.ok()) return rows.status();
+                    recent = *std::move(rows);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(recent.size(), 2u);
+  EXPECT_EQ(recent[0].device.device_id, "d3");
+  EXPECT_EQ(recent[0].report, "report of d3");
+  EXPECT_EQ(recent[0].device.group, "eng");
+  EXPECT_EQ(recent[1].device.device_id, "d1");
+  EXPECT_EQ(recent[1].report, "report of d1");
+}
+
 TEST_F(SqliteStoreTest, FindDevicesBySerial) {
   DeviceRecord first = MakeDevice("dz", kT0);
   first.hardware_serial = "SAME";
