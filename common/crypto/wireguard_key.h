@@ -28,6 +28,12 @@ absl::StatusOr<std::string> WireGuardPublicKey(absl::string_view private_key);
 // of exactly 32 bytes.
 absl::Status ValidateWireGuardKey(absl::string_view key);
 
+// ValidateWireGuardKey for a peer's public key, which must also not be one
+// of the low-order X25519 points (all zeros is one): every handshake with
+// such a key gives the all-zero shared secret, so WireGuard never completes
+// one and the tunnel would silently carry nothing.
+absl::Status ValidateWireGuardPublicKey(absl::string_view key);
+
 }  // namespace trellis::crypto
 
 #endif  // TRELLIS_COMMON_CRYPTO_WIREGUARD_KEY_H_

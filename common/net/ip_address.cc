@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -180,6 +181,15 @@ absl::StatusOr<Cidr> ParseHostOrNetwork(absl::string_view text) {
 bool IsDnsName(absl::string_view name) {
   if (name.empty() || name.size() > 253) return false;
   if (name.back() == '.') name.remove_suffix(1);
+  // No top-level label is all digits (RFC 3696 section 2), so a mistyped
+  // IPv4 address such as 999.1.1.1 is not taken for a name; resolvers
+  // would read some of them as addresses (inet_aton takes "1234").
+  absl::string_view top = name.substr(name.rfind('.') + 1);
+  if (!top.empty() && std::all_of(top.begin(), top.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    return false;
+  }
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     if (label.empty() || label.size() > 63 || label.front() == '-' ||
         label.back() == '-') {

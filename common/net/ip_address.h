@@ -76,7 +76,8 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view host_port);
 // ParseEndpoint's verdict alone.
 absl::Status ValidateEndpoint(absl::string_view host_port);
 // A DNS name: labels of 1-63 letters, digits, '-' and '_', at most 253
-// bytes.
+// bytes, the last not all digits (so 999.1.1.1 is neither a name nor an
+// address).
 bool IsDnsName(absl::string_view name);
 
 }  // namespace trellis::net

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -76,6 +78,31 @@ absl::StatusOr<std::vector<std::string>> YamlFiles(const std::string& path) {
   return files;
 }
 
+// The text of each file, within the limits, before any is parsed. A file
+// that cannot be read is recorded in `errors`; a directory over its total
+// is refused outright.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ReadPolicyFiles(const std::string& path, const std::vector<std::string>& files,
+                std::vector<std::string>& errors) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  size_t total_bytes = 0;
+  for (const std::string& file : files) {
+    auto text = ReadFile(file, kMaxPolicyFileBytes);
+    if (!text.ok()) {
+      errors.push_back(std::string(text.status().message()));
+      continue;
+    }
+    total_bytes += text->size();
+    if (total_bytes > kMaxPolicyDirectoryBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": the policy files add up to more than ",
+          kMaxPolicyDirectoryBytes, " bytes, the limit for a directory"));
+    }
+    texts.emplace_back(file, *std::move(text));
+  }
+  return texts;
+}
+
 // Remembers which file first used an id; records a clash at `mark`.
 bool ClaimId(std::map<std::string, std::string>& owners, const std::string& id,
              const std::string& file, const YAML::Mark& mark, const char* what,
@@ -143,14 +170,11 @@ absl::StatusOr<PolicySet> LoadPolicySet(const std::string& path) {
   std::vector<std::string> errors;
   std::map<std::string, std::string> policy_files;
   std::map<std::string, std::string> profile_files;
-  for (const std::string& file : *files) {
-    auto text = ReadFile(file);
-    if (!text.ok()) {
-      errors.push_back(std::string(text.status().message()));
-      continue;
-    }
+  auto texts = ReadPolicyFiles(path, *files, errors);
+  if (!texts.ok()) return texts.status();
+  for (const auto& [file, text] : *texts) {
     YamlReader reader(file);
-    Document doc = ReadDocument(*text, reader, sql->get());
+    Document doc = ReadDocument(text, reader, sql->get());
     if (reader.errors().empty()) {
       if (doc.policy.has_value() &&
           ClaimId(policy_files, doc.policy->id(), file, doc.id_mark, "policy",

@@ -50,6 +50,7 @@
 #ifndef TRELLIS_COMMON_POLICY_POLICY_LOADER_H_
 #define TRELLIS_COMMON_POLICY_POLICY_LOADER_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@
 #include "trellis/v1/policy.pb.h"
 
 namespace trellis::policy {
+
+// What LoadPolicySet reads at most: one file (the server takes at most a
+// 1 MiB request, so a larger file could never be published), and all the
+// files of a directory together. Only regular files are read.
+inline constexpr size_t kMaxPolicyFileBytes = size_t{1} << 20;
+inline constexpr size_t kMaxPolicyDirectoryBytes = size_t{16} << 20;
 
 // Everything in a policies directory, each list in file-name order.
 struct PolicySet {
@@ -76,7 +83,10 @@ absl::StatusOr<v1::VpnProfile> ParseVpnProfileYaml(absl::string_view yaml,
 // Loads every *.yaml / *.yml in `path` (a file or a directory, sorted by
 // name), checks policy ids and profile ids are unique across files, and
 // re-checks the profiles with ValidateVpnProfiles. A directory without any
-// .yaml file is an error; one with only profiles is not.
+// .yaml file is an error; one with only profiles is not. Files over the
+// limits above, and anything that is not a regular file, are errors naming
+// the path. What loads may still be refused for publication (limits on
+// counts, SQL): ValidatePublication says.
 absl::StatusOr<PolicySet> LoadPolicySet(const std::string& path);
 
 // LoadPolicySet without the VPN profiles, for callers that only evaluate

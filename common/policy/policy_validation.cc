@@ -56,7 +56,8 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
   if (policies.empty()) return absl::InvalidArgumentError("no policies given");
   if (static_cast<int>(policies.size()) > kMaxPolicies) {
     return absl::InvalidArgumentError(
-        absl::StrCat("at most ", kMaxPolicies, " policies"));
+        absl::StrCat(policies.size(), " policies; at most ", kMaxPolicies,
+                     " may be published"));
   }
   std::set<std::string> policy_ids;
   for (const v1::Policy& p : policies) {
@@ -76,7 +77,9 @@ absl::Status ValidatePolicySet(const std::vector<v1::Policy>& policies) {
     absl::Status applies = ValidateAppliesTo(p.applies_to());
     if (!applies.ok()) return Bad(where, applies.message());
     if (p.checks().empty() || p.checks_size() > kMaxChecksPerPolicy) {
-      return Bad(where, "needs 1 to 500 checks");
+      return Bad(where, absl::StrCat("has ", p.checks_size(),
+                                     " checks; a policy needs 1 to ",
+                                     kMaxChecksPerPolicy));
     }
     std::set<std::string> check_ids;
     for (const v1::Check& c : p.checks()) {

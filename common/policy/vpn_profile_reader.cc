@@ -102,7 +102,7 @@ class VpnProfileReader {
     profile->set_gateway_endpoint(yaml_.CheckedText(
         node, "endpoint", true, kText, net::ValidateEndpoint));
     profile->set_gateway_public_key(yaml_.CheckedText(
-        node, "public_key", true, kText, crypto::ValidateWireGuardKey));
+        node, "public_key", true, kText, crypto::ValidateWireGuardPublicKey));
   }
 
   void ReadRoutes(const YAML::Node& parent, v1::VpnProfile* profile) {

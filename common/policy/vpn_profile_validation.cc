@@ -93,7 +93,7 @@ absl::Status ValidateProfile(const v1::VpnProfile& p) {
     return Bad("gateway_public_key", "required");
   }
   s = CheckText("gateway_public_key", p.gateway_public_key(),
-                crypto::ValidateWireGuardKey);
+                crypto::ValidateWireGuardPublicKey);
   if (!s.ok()) return s;
   if (p.routes().empty()) {
     return Bad("routes", "at least one CIDR (0.0.0.0/0 for a full tunnel)");

@@ -1,6 +1,7 @@
 #include "common/policy/yaml_reader.h"
 
 #include "common/policy/policy_validation.h"
+#include "common/policy/yaml_structure.h"
 #include "common/util/args.h"
 
 namespace trellis::policy {
@@ -166,6 +167,17 @@ void YamlReader::AppliesTo(const YAML::Node& node, v1::AppliesTo* applies) {
         applies->add_groups(g.Scalar());
       }
     }
+  }
+}
+
+void ReadYamlDocument(absl::string_view yaml, YamlReader& reader,
+                      const std::function<void(const YAML::Node&)>& read) {
+  if (!CheckYamlStructure(yaml, reader)) return;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    read(root);
+  } catch (const YAML::Exception& e) {
+    reader.ErrorAt(e.mark, absl::StrCat("YAML syntax: ", e.msg));
   }
 }
 

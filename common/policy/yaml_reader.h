@@ -7,6 +7,7 @@
 #define TRELLIS_COMMON_POLICY_YAML_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -113,18 +114,13 @@ class YamlReader {
   std::vector<std::string> errors_;
 };
 
-// Parses `yaml` and hands the root to `read`; a syntax error (which yaml-cpp
-// reports by exception, so it is the only error) is recorded with its
-// position.
-template <typename Read>
-void ReadYamlDocument(absl::string_view yaml, YamlReader& reader, Read read) {
-  try {
-    YAML::Node root = YAML::Load(std::string(yaml));
-    read(root);
-  } catch (const YAML::Exception& e) {
-    reader.ErrorAt(e.mark, absl::StrCat("YAML syntax: ", e.msg));
-  }
-}
+// Parses `yaml` and hands the root to `read`, unless the text is not UTF-8,
+// repeats a key in a mapping, holds more than one document
+// (CheckYamlStructure) or has a syntax error (which yaml-cpp reports by
+// exception, so it is the only error); those are recorded with their
+// position and `read` is not called.
+void ReadYamlDocument(absl::string_view yaml, YamlReader& reader,
+                      const std::function<void(const YAML::Node&)>& read);
 
 }  // namespace trellis::policy
 

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -20,15 +22,52 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::InternalError(msg);
 }
 
+// What a path is, for the error that refuses it.
+const char* FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
+absl::Status TooLarge(const std::string& path, size_t max_bytes) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      path, " is larger than ", max_bytes, " bytes, the limit for this file"));
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer. It does
+  // not change how a regular file reads.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return ErrnoError("cannot open", path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    absl::Status s = ErrnoError("cannot stat", path);
+    ::close(fd);
+    return s;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", path, ": it is ", FileKind(st.st_mode),
+                     ", not a regular file"));
+  }
+  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return TooLarge(path, max_bytes);
+  }
   std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
   char buf[16384];
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
+    // One byte past the limit tells "exactly the limit" from "over it".
+    size_t room = max_bytes + 1 - out.size();
+    ssize_t n = ::read(fd, buf, std::min(sizeof(buf), room));
     if (n < 0) {
       if (errno == EINTR) continue;
       absl::Status s = ErrnoError("cannot read", path);
@@ -37,6 +76,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      ::close(fd);
+      return TooLarge(path, max_bytes);
+    }
   }
   ::close(fd);
   return out;

@@ -5,8 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/policy/bundle_cost.h"
 #include "common/policy/bundle_signing.h"
-#include "common/policy/policy_validation.h"
-#include "common/policy/vpn_profile_validation.h"
+#include "common/policy/publication_validation.h"
 #include "common/util/json.h"
 #include "common/util/logging.h"
 #include "common/util/proto_time.h"
@@ -139,16 +138,14 @@ void PolicyRegistry::Publish(
                                    request.policies().end());
   std::vector<v1::VpnProfile> proposed_profiles(request.vpn_profiles().begin(),
                                                 request.vpn_profiles().end());
-  absl::Status valid = policy::ValidatePolicySet(proposed);
-  if (valid.ok()) valid = policy::ValidateVpnProfiles(proposed_profiles);
-  if (!valid.ok()) {
-    done(valid);
+  // The same validation `trellisctl policy validate` runs offline.
+  absl::StatusOr<v1::PolicyBundle> validated =
+      policy::ValidatePublication(proposed, proposed_profiles);
+  if (!validated.ok()) {
+    done(validated.status());
     return;
   }
-  // Compiling proves every query prepares against the fact schema.
-  v1::PolicyBundle draft;
-  for (const auto& p : proposed) *draft.add_policies() = p;
-  for (const auto& p : proposed_profiles) *draft.add_vpn_profiles() = p;
+  v1::PolicyBundle draft = *std::move(validated);
   auto compiled = policy::Evaluator::Compile(draft, sandbox_limits_);
   if (!compiled.ok()) {
     done(compiled.status());

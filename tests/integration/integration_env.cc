@@ -1,5 +1,6 @@
 #include "tests/integration/integration_env.h"
 
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "common/identity/operator_credentials.h"
 #include "common/rpc/tls_channel.h"
 #include "common/util/files.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "server/operators/operator_provisioning.h"
 #include "tools/trellisctl/ctl_main.h"
 
@@ -163,6 +165,21 @@ absl::StatusOr<v1::CheckInResponse> IntegrationTest::CheckIn(
     const agent::AgentState& state) {
   std::string name = state.dir().substr(state.dir().rfind("agent-") + 6);
   return agent::CheckInOnce(state, Machine(name).probe, absl::Seconds(10));
+}
+
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) { done.set_value(std::move(s)); });
+  return done.get_future().get();
 }
 
 std::unique_ptr<v1::DeviceService::Stub> IntegrationTest::DeviceStub(

@@ -42,6 +42,13 @@ struct FakeMachine {
   agent::DeviceProbe probe;
 };
 
+// One unary call of `method` ("/pkg.Service/Method") with `bytes` as the
+// request, as they are: for requests the generated stubs would not send
+// (not a message, or text that is not UTF-8). A server-streaming method
+// answers with its status alone when it refuses the request.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& bytes);
+
 struct CtlResult {
   int exit_code = -1;
   std::string out;

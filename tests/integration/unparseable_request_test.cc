@@ -2,14 +2,12 @@
 // service answers INVALID_ARGUMENT naming the message type (gRPC's typed
 // callback handlers would answer UNIMPLEMENTED with no message), and the
 // server keeps serving.
-#include <future>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "agent/rpc/channel.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "tests/integration/integration_env.h"
 
 namespace trellis::testing {
@@ -21,21 +19,10 @@ class UnparseableRequestTest : public IntegrationTest {
  protected:
   void SetUp() override { StartServer(); }
 
-  // One unary exchange of raw bytes (a server-streaming method answers
-  // with its status alone when it refuses the request).
   grpc::Status RawCall(const std::string& method, const std::string& bytes) {
-    grpc::GenericStub stub(
-        agent::MakeChannel(address(), agent::ChannelIdentity{CaPem(), "", ""}));
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(10));
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                   [&](grpc::Status s) { done.set_value(std::move(s)); });
-    return done.get_future().get();
+    return RawUnaryCall(
+        agent::MakeChannel(address(), agent::ChannelIdentity{CaPem(), "", ""}),
+        method, bytes);
   }
 };
 

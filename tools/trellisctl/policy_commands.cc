@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/policy/policy_loader.h"
 #include "common/policy/policy_text.h"
+#include "common/policy/publication_validation.h"
 #include "common/util/proto_json.h"
 #include "common/util/terminal_text.h"
 #include "tools/trellisctl/commands.h"
@@ -22,6 +23,14 @@ int PolicyValidate(Ctl& ctl, const std::string& path,
   auto set = policy::LoadPolicySet(path);
   if (!set.ok()) {
     ctl.err() << TerminalSafeMultiline(set.status().message()) << "\n";
+    return kExitRefused;
+  }
+  // What loads may still be refused by the server; this is its check.
+  auto publishable =
+      policy::ValidatePublication(set->policies, set->vpn_profiles);
+  if (!publishable.ok()) {
+    ctl.err() << Safe(path) << ": the server would refuse this: "
+              << TerminalSafe(publishable.status().message()) << "\n";
     return kExitRefused;
   }
   int checks = 0;

@@ -47,5 +47,40 @@ TEST(WireGuardKeyTest, RejectsMalformedKeys) {
   EXPECT_FALSE(WireGuardPublicKey("not a key").ok());
 }
 
+// All zeros and the other low-order points give every handshake the
+// all-zero shared secret; as a peer's public key they are refused, with or
+// without the top bit X25519 ignores.
+TEST(WireGuardKeyTest, PublicKeyRefusesLowOrderPoints) {
+  EXPECT_EQ(absl::Base64Escape(std::string(32, '\0')),
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  for (const char* hex :
+       {"0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"}) {
+    std::string raw = absl::HexStringToBytes(hex);
+    for (bool top_bit : {false, true}) {
+      if (top_bit) raw[31] = static_cast<char>(raw[31] | 0x80);
+      std::string key = absl::Base64Escape(raw);
+      absl::Status s = ValidateWireGuardPublicKey(key);
+      EXPECT_FALSE(s.ok()) << hex << " top bit " << top_bit;
+      EXPECT_NE(s.message().find("low-order point"), absl::string_view::npos)
+          << s;
+      // Still 32 bytes of base64: a private key may be anything.
+      EXPECT_TRUE(ValidateWireGuardKey(key).ok()) << hex;
+    }
+  }
+  EXPECT_TRUE(
+      ValidateWireGuardPublicKey(GenerateWireGuardKeyPair()->public_key).ok());
+  EXPECT_TRUE(
+      ValidateWireGuardPublicKey(FromHex("0900000000000000000000000000000000000"
+                                         "000000000000000000000000000"))
+          .ok());  // the base point
+  EXPECT_FALSE(ValidateWireGuardPublicKey("not a key").ok());
+}
+
 }  // namespace
 }  // namespace trellis::crypto

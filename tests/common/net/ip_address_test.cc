@@ -145,6 +145,21 @@ TEST(IpAddressTest, ParsesEndpoints) {
   }
 }
 
+// A mistyped IPv4 address is neither an address nor a name: a top-level
+// label is never all digits.
+TEST(IpAddressTest, NumericTopLevelLabelIsNotADnsName) {
+  for (const char* bad :
+       {"999.1.1.1", "10.0.0.256", "1234", "corp.123", "999.1.1.1."}) {
+    EXPECT_FALSE(IsDnsName(bad)) << bad;
+  }
+  EXPECT_TRUE(IsDnsName("123.example"));
+  EXPECT_TRUE(IsDnsName("vpn1.corp2"));
+  auto endpoint = ParseEndpoint("999.1.1.1:51820");
+  ASSERT_FALSE(endpoint.ok());
+  EXPECT_THAT(std::string(endpoint.status().message()),
+              HasSubstr("neither an IP address nor a DNS name"));
+}
+
 TEST(IpAddressTest, DnsNamesAndAddresses) {
   EXPECT_TRUE(IsDnsName("corp.example"));
   EXPECT_TRUE(IsDnsName("corp.example."));

@@ -1,11 +1,16 @@
 #include "common/util/files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -104,6 +109,86 @@ TEST(ReadFileTest, EmptyFile) {
   absl::StatusOr<std::string> content = ReadFile(dir.File("empty"));
   ASSERT_TRUE(content.ok()) << content.status();
   EXPECT_EQ(*content, "");
+}
+
+TEST(ReadFileTest, FileOfExactlyTheLimitIsRead) {
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.File("f"), "0123456789").ok());
+  absl::StatusOr<std::string> content = ReadFile(dir.File("f"), 10);
+  ASSERT_TRUE(content.ok()) << content.status();
+  EXPECT_EQ(*content, "0123456789");
+}
+
+TEST(ReadFileTest, FileOverTheLimitIsRefusedNamingPathAndLimit) {
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.File("f"), "0123456789!").ok());
+  absl::StatusOr<std::string> content = ReadFile(dir.File("f"), 10);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(content.status().message(), HasSubstr(dir.File("f")));
+  EXPECT_THAT(content.status().message(), HasSubstr("10 bytes"));
+}
+
+TEST(ReadFileTest, SparseFileOverTheDefaultLimitIsRefusedBeforeReading) {
+  testing::TempDir dir;
+  const std::string path = dir.File("huge");
+  ASSERT_TRUE(WriteFileAtomic(path, "").ok());
+  ASSERT_EQ(::truncate(path.c_str(), 200 << 20), 0);
+  absl::StatusOr<std::string> content = ReadFile(path);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(content.status().message(),
+              HasSubstr(absl::StrCat(kMaxFileBytes, " bytes")));
+}
+
+// /proc files report a size of 0: the limit has to hold while reading.
+TEST(ReadFileTest, LimitHoldsForFilesThatReportNoSize) {
+  struct stat st;
+  ASSERT_EQ(::stat("/proc/self/status", &st), 0);
+  ASSERT_EQ(st.st_size, 0);
+  absl::StatusOr<std::string> content = ReadFile("/proc/self/status", 16);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<std::string> whole = ReadFile("/proc/self/status");
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_THAT(*whole, HasSubstr("Name:"));
+}
+
+TEST(ReadFileTest, DirectoryIsRefused) {
+  testing::TempDir dir;
+  absl::StatusOr<std::string> content = ReadFile(dir.path());
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(content.status().message(), HasSubstr("a directory"));
+  EXPECT_THAT(content.status().message(), HasSubstr(dir.path()));
+}
+
+TEST(ReadFileTest, SymlinkToDevZeroIsRefused) {
+  testing::TempDir dir;
+  const std::string link = dir.File("zero.yaml");
+  ASSERT_EQ(::symlink("/dev/zero", link.c_str()), 0);
+  absl::StatusOr<std::string> content = ReadFile(link);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(content.status().message(), HasSubstr("a character device"));
+}
+
+TEST(ReadFileTest, FifoIsRefusedWithoutWaitingForAWriter) {
+  testing::TempDir dir;
+  const std::string fifo = dir.File("fifo.yaml");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto read = std::async(std::launch::async, [&] { return ReadFile(fifo); });
+  if (read.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    // Unblock the reader (a writer that closes at once gives it EOF) so
+    // the test ends, failed.
+    int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+    ADD_FAILURE() << "ReadFile waited on a FIFO";
+  }
+  absl::StatusOr<std::string> content = read.get();
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(content.status().message(), HasSubstr("a FIFO"));
 }
 
 TEST(MakeDirsTest, CreatesNestedDirectoriesWithMode) {
