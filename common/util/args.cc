@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -60,6 +61,14 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
               absl::StrCat("--", name, " needs a value"));
         }
         value = args[++i];
+        // "--state-dir --listen x" is a forgotten value, not a directory
+        // named "--listen".
+        if (absl::StartsWith(value, "--")) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "--", name, " needs a value, but the next word is the option ",
+              value, " (write --", name, "=", value,
+              " if that really is the value)"));
+        }
       }
       out.values[name] = value;
     } else {

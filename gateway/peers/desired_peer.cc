@@ -57,7 +57,7 @@ absl::StatusOr<DesiredPeer> ToDesiredPeer(const v1::GatewayPeer& peer) {
     return absl::InvalidArgumentError(absl::StrCat(
         "peer (", PeerLabel(peer.device_id(), peer.public_key()), "): ", why));
   };
-  absl::Status key = crypto::ValidateWireGuardKey(peer.public_key());
+  absl::Status key = crypto::ValidateWireGuardPublicKey(peer.public_key());
   if (!key.ok()) return invalid(absl::StrCat("public_key: ", key.message()));
   if (!GrantsAccess(peer)) return invalid("access grants no VPN access");
   DesiredPeer out;

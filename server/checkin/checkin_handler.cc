@@ -69,7 +69,7 @@ void CheckInHandler::CheckIn(const AuthenticatedDevice& caller,
       CheckSequenceStep(request.sequence(), caller.device.last_sequence);
   if (valid.ok()) valid = ValidateReport(request.report());
   if (valid.ok() && !request.wireguard_public_key().empty()) {
-    valid = crypto::ValidateWireGuardKey(request.wireguard_public_key());
+    valid = crypto::ValidateWireGuardPublicKey(request.wireguard_public_key());
     if (!valid.ok()) {
       valid = absl::InvalidArgumentError(
           absl::StrCat("wireguard_public_key: ", valid.message()));

@@ -331,6 +331,11 @@ TEST_F(VpnAccessTest, BadWireGuardKeysAreRefusedByName) {
   grpc::Status bad = send("not-a-key");
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad.error_message(), HasSubstr("wireguard_public_key"));
+  // A low-order point (all zeros) is valid base64 of 32 bytes, but no
+  // handshake can ever complete with it.
+  grpc::Status zero = send(std::string(43, 'A') + "=");
+  EXPECT_EQ(zero.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(zero.error_message(), HasSubstr("wireguard_public_key"));
   // Another device's key is refused; nothing is stored for this one.
   grpc::Status taken = send(WireGuardKeyOf(*k));
   EXPECT_EQ(taken.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

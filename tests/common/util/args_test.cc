@@ -93,6 +93,18 @@ TEST(ParseArgsTest, MissingValueIsAnError) {
   EXPECT_THAT(parsed.status().message(), HasSubstr("needs a value"));
 }
 
+TEST(ParseArgsTest, AnOptionIsNotTakenAsTheValueBeforeIt) {
+  auto parsed = ParseArgs({"run", "--state-dir", "--verbose"}, Spec());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr("--state-dir needs a value, but the next word is the "
+                        "option --verbose"));
+  // Written inline, a value may start with dashes.
+  auto inline_value = ParseArgs({"--state-dir=--odd"}, Spec());
+  ASSERT_TRUE(inline_value.ok()) << inline_value.status();
+  EXPECT_EQ(inline_value->values.at("state-dir"), "--odd");
+}
+
 TEST(ParseArgsTest, BoolFlagWithValueIsAnError) {
   auto parsed = ParseArgs({"--verbose=yes"}, Spec());
   ASSERT_FALSE(parsed.ok());

@@ -42,6 +42,11 @@ TEST(DesiredPeerTest, ErrorsNameThePeerAndField) {
   EXPECT_THAT(ToDesiredPeer(bad_key).status().message(),
               HasSubstr("peer (device dev-1, key not-a-key): public_key"));
 
+  v1::GatewayPeer zero_key = FullPeer(1, "dev-1", {"10.200.0.7/32"});
+  zero_key.set_public_key(std::string(43, 'A') + "=");
+  EXPECT_THAT(ToDesiredPeer(zero_key).status().message(),
+              HasSubstr("public_key"));
+
   absl::Status bad_ip =
       ToDesiredPeer(FullPeer(1, "dev-1", {"10.200.0.300/32"})).status();
   EXPECT_THAT(bad_ip.message(), HasSubstr("device dev-1"));
