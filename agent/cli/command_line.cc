@@ -28,6 +28,14 @@ const char kAgentUsage[] =
     "                          [--ownership corporate|personal]\n"
     "      exactly what this device sends, grouped by privacy class; before\n"
     "      enrolment, what it would send\n"
+    "  trellis-agent diagnose NAME [--param K=V ...] [--json] [--state-dir "
+    "DIR]\n"
+    "  trellis-agent diagnose --list [--json]\n"
+    "      run one of the help desk's named diagnostics here, streaming its\n"
+    "      output; exit 0 succeeded, 1 failed, 3 refused\n"
+    "  trellis-agent consent grant [--for 1h] | revoke | status\n"
+    "                        [--state-dir DIR]\n"
+    "      allow detailed diagnostics on this personal device (at most 24h)\n"
     "  trellis-agent --version | --help\n";
 
 std::string AgentVersionLine() {
@@ -50,6 +58,10 @@ const std::map<std::string, ArgSpec>& CommandSpecs() {
   };
   return *specs;
 }
+
+// Commands that parse their own words (a repeatable --param, an action
+// word): agent/diagnostics/diagnose_command.h.
+const std::set<std::string> kSelfParsed = {"diagnose", "consent"};
 
 CommandLine Error(std::string text) {
   CommandLine line;
@@ -76,7 +88,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
     return Error(absl::StrCat("unknown flag '", first, "'"));
   }
   auto spec = CommandSpecs().find(first);
-  if (spec == CommandSpecs().end()) {
+  if (spec == CommandSpecs().end() && !kSelfParsed.count(first)) {
     return Error(absl::StrCat("unknown command '", first, "'"));
   }
   std::vector<std::string> rest(argv.begin() + 1, argv.end());
@@ -85,6 +97,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
       line.action = CommandLine::Action::kHelp;
       return line;
     }
+  }
+  if (kSelfParsed.count(first)) {
+    line.action = CommandLine::Action::kCommand;
+    line.command = first;
+    line.args.positional = std::move(rest);
+    return line;
   }
   ArgSpec with_common = spec->second;
   with_common.value_flags.insert(kCommonValues.begin(), kCommonValues.end());
