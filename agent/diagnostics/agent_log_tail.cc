@@ -37,9 +37,6 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec AgentLogTail() {
-  DiagnosticSpec spec;
-  spec.name = "agent-log-tail";
-  spec.description = "the last lines of the agent's log (its systemd journal)";
   ParamSpec lines;
   lines.name = "lines";
   lines.type = ParamType::kInteger;
@@ -47,12 +44,9 @@ DiagnosticSpec AgentLogTail() {
   lines.min = 1;
   lines.max = 1000;
   lines.default_value = "100";
-  spec.params = {lines};
-  spec.privacy = PrivacyClass::kDetailed;
-  spec.time_bound = absl::Seconds(15);
-  spec.max_output_bytes = 64 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic(
+      "agent-log-tail", PrivacyClass::kDetailed, absl::Seconds(15), 64 << 10,
+      "the last lines of the agent's log (its systemd journal)", Run, {lines});
 }
 
 }  // namespace trellis::agent::diagnostics

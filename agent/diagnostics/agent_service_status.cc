@@ -59,14 +59,9 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec AgentServiceStatus() {
-  DiagnosticSpec spec;
-  spec.name = "agent-service-status";
-  spec.description = "the agent's systemd service state and its last check-in";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(10);
-  spec.max_output_bytes = 4 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic(
+      "agent-service-status", PrivacyClass::kBasic, absl::Seconds(10), 4 << 10,
+      "the agent's systemd service state and its last check-in", Run);
 }
 
 }  // namespace trellis::agent::diagnostics

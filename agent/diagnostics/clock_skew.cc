@@ -50,14 +50,9 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec ClockSkew() {
-  DiagnosticSpec spec;
-  spec.name = "clock-skew";
-  spec.description = "the device's clock against the server's";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(10);
-  spec.max_output_bytes = 2 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic("clock-skew", PrivacyClass::kBasic, absl::Seconds(10),
+                        2 << 10, "the device's clock against the server's",
+                        Run);
 }
 
 }  // namespace trellis::agent::diagnostics

@@ -99,8 +99,13 @@ absl::Status CheckConsent(PrivacyClass privacy, const AgentState& state,
   if (record.ok() && record->ownership == "corporate") return absl::OkStatus();
   ConsentStatus consent = ConsentStore(state, clock).Check();
   if (consent.granted) return absl::OkStatus();
+  std::string detail = consent.detail;
+  if (!record.ok()) {
+    detail = absl::StrCat("ownership unknown, treated as personal: ",
+                          record.status().message(), "; ", detail);
+  }
   return absl::PermissionDeniedError(
-      absl::StrCat(kConsentRefusal, " (", consent.detail, ")"));
+      absl::StrCat(kConsentRefusal, " (", detail, ")"));
 }
 
 }  // namespace trellis::agent::diagnostics

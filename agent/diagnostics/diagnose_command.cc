@@ -30,6 +30,16 @@ bool IsFlag(const std::string& word, const std::string& flag) {
   return word == flag || absl::StartsWith(word, flag + "=");
 }
 
+// --state-dir or --log-level at words[i], which both commands take.
+absl::Status CommonFlag(const std::vector<std::string>& words, size_t& i,
+                        std::string& state_dir, std::string& log_level) {
+  const bool is_state = IsFlag(words[i], "--state-dir");
+  auto value = FlagValue(words, i, is_state ? "--state-dir" : "--log-level");
+  if (!value.ok()) return value.status();
+  (is_state ? state_dir : log_level) = *value;
+  return absl::OkStatus();
+}
+
 absl::Status UnknownWord(const std::string& command, const std::string& word) {
   return absl::InvalidArgumentError(
       absl::StartsWith(word, "-")
@@ -57,14 +67,11 @@ absl::StatusOr<DiagnoseArgs> ParseDiagnoseArgs(
       auto param = SplitParam(*value);
       if (!param.ok()) return param.status();
       args.params.push_back(*std::move(param));
-    } else if (IsFlag(word, "--state-dir")) {
-      auto value = FlagValue(words, i, "--state-dir");
-      if (!value.ok()) return value.status();
-      args.state_dir = *value;
-    } else if (IsFlag(word, "--log-level")) {
-      auto value = FlagValue(words, i, "--log-level");
-      if (!value.ok()) return value.status();
-      args.log_level = *value;
+    } else if (IsFlag(word, "--state-dir") || IsFlag(word, "--log-level")) {
+      if (absl::Status s = CommonFlag(words, i, args.state_dir, args.log_level);
+          !s.ok()) {
+        return s;
+      }
     } else if (!absl::StartsWith(word, "-") && args.name.empty()) {
       args.name = word;
     } else {
@@ -190,14 +197,11 @@ absl::StatusOr<ConsentArgs> ParseConsentArgs(
       }
       args.duration = *d;
       has_for = true;
-    } else if (IsFlag(word, "--state-dir")) {
-      auto value = FlagValue(words, i, "--state-dir");
-      if (!value.ok()) return value.status();
-      args.state_dir = *value;
-    } else if (IsFlag(word, "--log-level")) {
-      auto value = FlagValue(words, i, "--log-level");
-      if (!value.ok()) return value.status();
-      args.log_level = *value;
+    } else if (IsFlag(word, "--state-dir") || IsFlag(word, "--log-level")) {
+      if (absl::Status s = CommonFlag(words, i, args.state_dir, args.log_level);
+          !s.ok()) {
+        return s;
+      }
     } else if (args.action.empty() &&
                (word == "grant" || word == "revoke" || word == "status")) {
       args.action = word;

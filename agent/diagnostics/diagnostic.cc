@@ -70,4 +70,20 @@ absl::Duration Params::Duration(const std::string& name) const {
   return it == values_.end() ? absl::ZeroDuration() : it->second.duration;
 }
 
+DiagnosticSpec MakeDiagnostic(
+    std::string name, PrivacyClass privacy, absl::Duration time_bound,
+    size_t max_output_bytes, std::string description,
+    std::function<absl::Status(DiagnosticContext&)> run,
+    std::vector<ParamSpec> params) {
+  DiagnosticSpec spec;
+  spec.name = std::move(name);
+  spec.privacy = privacy;
+  spec.time_bound = time_bound;
+  spec.max_output_bytes = max_output_bytes;
+  spec.description = std::move(description);
+  spec.run = std::move(run);
+  spec.params = std::move(params);
+  return spec;
+}
+
 }  // namespace trellis::agent::diagnostics

@@ -122,6 +122,13 @@ struct DiagnosticSpec {
   std::function<absl::Status(DiagnosticContext&)> run;
 };
 
+// A catalogue entry in one statement.
+DiagnosticSpec MakeDiagnostic(
+    std::string name, PrivacyClass privacy, absl::Duration time_bound,
+    size_t max_output_bytes, std::string description,
+    std::function<absl::Status(DiagnosticContext&)> run,
+    std::vector<ParamSpec> params = {});
+
 }  // namespace trellis::agent::diagnostics
 
 #endif  // TRELLIS_AGENT_DIAGNOSTICS_DIAGNOSTIC_H_

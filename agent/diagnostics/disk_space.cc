@@ -40,14 +40,9 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec DiskSpace() {
-  DiagnosticSpec spec;
-  spec.name = "disk-space";
-  spec.description = "free space on / and on the agent's state directory";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(5);
-  spec.max_output_bytes = 2 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic(
+      "disk-space", PrivacyClass::kBasic, absl::Seconds(5), 2 << 10,
+      "free space on / and on the agent's state directory", Run);
 }
 
 }  // namespace trellis::agent::diagnostics

@@ -35,23 +35,17 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec DnsResolve() {
-  DiagnosticSpec spec;
-  spec.name = "dns-resolve";
-  spec.description =
-      "resolve the given names with the device's resolver, "
-      "timing each lookup";
   ParamSpec names;
   names.name = "names";
   names.type = ParamType::kHostname;
   names.description = "names (or addresses) to resolve";
   names.required = true;
   names.max_items = kMaxNames;
-  spec.params = {names};
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(30);
-  spec.max_output_bytes = 8 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic("dns-resolve", PrivacyClass::kBasic, absl::Seconds(30),
+                        8 << 10,
+                        "resolve the given names with the device's resolver, "
+                        "timing each lookup",
+                        Run, {names});
 }
 
 }  // namespace trellis::agent::diagnostics

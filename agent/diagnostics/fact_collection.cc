@@ -64,16 +64,11 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec FactCollection() {
-  DiagnosticSpec spec;
-  spec.name = "fact-collection";
-  spec.description =
+  return MakeDiagnostic(
+      "fact-collection", PrivacyClass::kBasic, absl::Seconds(120), 16 << 10,
       "collect the device's facts again, with per-table timings and row "
-      "counts (no values)";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(120);
-  spec.max_output_bytes = 16 << 10;
-  spec.run = Run;
-  return spec;
+      "counts (no values)",
+      Run);
 }
 
 }  // namespace trellis::agent::diagnostics

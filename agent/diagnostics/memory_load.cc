@@ -70,14 +70,9 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec MemoryAndLoad() {
-  DiagnosticSpec spec;
-  spec.name = "memory-load";
-  spec.description = "memory and swap use, and the load averages";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(5);
-  spec.max_output_bytes = 2 << 10;
-  spec.run = Run;
-  return spec;
+  return MakeDiagnostic("memory-load", PrivacyClass::kBasic, absl::Seconds(5),
+                        2 << 10, "memory and swap use, and the load averages",
+                        Run);
 }
 
 }  // namespace trellis::agent::diagnostics

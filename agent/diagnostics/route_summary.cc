@@ -106,16 +106,11 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec RouteSummary() {
-  DiagnosticSpec spec;
-  spec.name = "route-summary";
-  spec.description =
+  return MakeDiagnostic(
+      "route-summary", PrivacyClass::kDetailed, absl::Seconds(10), 8 << 10,
       "default routes, routes per interface, and the networks "
-      "routed through the Trellis tunnel";
-  spec.privacy = PrivacyClass::kDetailed;
-  spec.time_bound = absl::Seconds(10);
-  spec.max_output_bytes = 8 << 10;
-  spec.run = Run;
-  return spec;
+      "routed through the Trellis tunnel",
+      Run);
 }
 
 }  // namespace trellis::agent::diagnostics

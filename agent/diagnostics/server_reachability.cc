@@ -52,16 +52,11 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec ServerReachability() {
-  DiagnosticSpec spec;
-  spec.name = "server-reachability";
-  spec.description =
+  return MakeDiagnostic(
+      "server-reachability", PrivacyClass::kBasic, absl::Seconds(20), 4 << 10,
       "resolve the Trellis server's name, then time a TCP connect and a TLS "
-      "handshake to it";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(20);
-  spec.max_output_bytes = 4 << 10;
-  spec.run = Run;
-  return spec;
+      "handshake to it",
+      Run);
 }
 
 }  // namespace trellis::agent::diagnostics

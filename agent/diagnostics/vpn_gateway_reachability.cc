@@ -79,16 +79,12 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec VpnGatewayReachability() {
-  DiagnosticSpec spec;
-  spec.name = "vpn-gateway-reachability";
-  spec.description =
+  return MakeDiagnostic(
+      "vpn-gateway-reachability", PrivacyClass::kBasic, absl::Seconds(20),
+      4 << 10,
       "resolve the assigned VPN gateway and report the tunnel's latest "
-      "WireGuard handshake and its age";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(20);
-  spec.max_output_bytes = 4 << 10;
-  spec.run = Run;
-  return spec;
+      "WireGuard handshake and its age",
+      Run);
 }
 
 }  // namespace trellis::agent::diagnostics

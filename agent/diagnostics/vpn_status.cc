@@ -56,16 +56,11 @@ absl::Status Run(DiagnosticContext& context) {
 }  // namespace
 
 DiagnosticSpec VpnStatus() {
-  DiagnosticSpec spec;
-  spec.name = "vpn-status";
-  spec.description =
+  return MakeDiagnostic(
+      "vpn-status", PrivacyClass::kBasic, absl::Seconds(15), 4 << 10,
       "VPN assignment, the agent's tunnel decision, the interface's state and "
-      "the latest handshake";
-  spec.privacy = PrivacyClass::kBasic;
-  spec.time_bound = absl::Seconds(15);
-  spec.max_output_bytes = 4 << 10;
-  spec.run = Run;
-  return spec;
+      "the latest handshake",
+      Run);
 }
 
 }  // namespace trellis::agent::diagnostics

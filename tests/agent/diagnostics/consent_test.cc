@@ -49,7 +49,10 @@ TEST_F(ConsentTest, CorporateDeviceNeedsNoConsent) {
 
 TEST_F(ConsentTest, UnknownOwnershipCountsAsPersonal) {
   // Not enrolled: no record to read.
-  EXPECT_EQ(h_.Run("agent-log-tail").result.state, RunState::kRefused);
+  auto out = h_.Run("agent-log-tail");
+  EXPECT_EQ(out.result.state, RunState::kRefused);
+  EXPECT_THAT(out.result.message,
+              HasSubstr("ownership unknown, treated as personal"));
 }
 
 TEST_F(ConsentTest, GrantAllowsUntilExpiryThenRefusesAgain) {
