@@ -6,6 +6,8 @@
 //   trellis-agent status [--json] [--state-dir DIR] [--vpn-interface NAME]
 //   trellis-agent check [--json] [--state-dir DIR]
 //   trellis-agent show-data [--json] [--state-dir DIR] [--ownership O]
+//   trellis-agent diagnose NAME [--param K=V ...] [--json] | --list
+//   trellis-agent consent grant [--for 1h] | revoke | status
 //   trellis-agent --version | --help
 // (flags per command: agent/cli/command_line.cc)
 #include <unistd.h>
@@ -20,7 +22,12 @@
 #include "agent/cli/device_commands.h"
 #include "agent/cli/status_file.h"
 #include "agent/cli/status_report.h"
+#include "agent/diagnostics/catalogue.h"
+#include "agent/diagnostics/diagnose_command.h"
+#include "agent/diagnostics/probes.h"
+#include "agent/diagnostics/runner.h"
 #include "agent/enroll/device_enrollment.h"
+#include "agent/facts/platform_collectors.h"
 #include "agent/vpn/linux/linux_tunnel_controller.h"
 #include "agent/vpn/platform_tunnel.h"
 #include "agent/vpn/tls_beacon_prober.h"
@@ -41,6 +48,13 @@ extern "C" void OnSignal(int) {
   if (stop_requested != nullptr && !stop_requested->HasBeenNotified()) {
     stop_requested->Notify();
   }
+}
+
+diagnostics::DiagnosticRunner* running_diagnostic = nullptr;
+
+extern "C" void CancelDiagnostic(int) {
+  // Cancel() only sets an atomic flag.
+  if (running_diagnostic != nullptr) running_diagnostic->Cancel();
 }
 
 int Fail(const absl::Status& status) {
@@ -186,6 +200,59 @@ int Status(const ParsedArgs& args) {
   return StatusExitCode(view);
 }
 
+int UsageError(const absl::Status& status) {
+  std::cerr << "trellis-agent: " << TerminalSafe(status.message())
+            << "\nrun 'trellis-agent --help' for usage\n";
+  return 2;
+}
+
+int Diagnose(const std::vector<std::string>& words) {
+  auto args = diagnostics::ParseDiagnoseArgs(words);
+  if (!args.ok()) return UsageError(args.status());
+  if (!args->log_level.empty()) {
+    if (absl::Status s = SetLogLevelFlag(args->log_level); !s.ok()) {
+      return Fail(s);
+    }
+  }
+  if (args->list) {
+    std::cout << diagnostics::RenderCatalogue(diagnostics::Catalogue(),
+                                              args->json);
+    return 0;
+  }
+  AgentState state(args->state_dir.empty() ? DefaultStateDir()
+                                           : args->state_dir);
+  RealCommandRunner runner;
+  RealSystemSource system;
+  diagnostics::RealNetworkProbe network;
+  diagnostics::RealFilesystemStats filesystems;
+  diagnostics::DiagnosticEnvironment env;
+  env.runner = &runner;
+  env.system = &system;
+  env.clock = Clock::Real();
+  env.state = &state;
+  env.network = &network;
+  env.filesystems = &filesystems;
+  env.collectors = PlatformCollectors;
+  diagnostics::DiagnosticRunner diagnostic(env);
+  running_diagnostic = &diagnostic;
+  std::signal(SIGINT, CancelDiagnostic);
+  std::signal(SIGTERM, CancelDiagnostic);
+  int code = diagnostics::RunDiagnose(*args, diagnostic, std::cout, std::cerr);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  running_diagnostic = nullptr;
+  return code;
+}
+
+int Consent(const std::vector<std::string>& words) {
+  auto args = diagnostics::ParseConsentArgs(words);
+  if (!args.ok()) return UsageError(args.status());
+  AgentState state(args->state_dir.empty() ? DefaultStateDir()
+                                           : args->state_dir);
+  return diagnostics::RunConsent(*args, state, *Clock::Real(), std::cout,
+                                 std::cerr);
+}
+
 int Main(int argc, char** argv) {
   CommandLine line =
       ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
@@ -204,6 +271,8 @@ int Main(int argc, char** argv) {
       break;
   }
   const ParsedArgs& args = line.args;
+  if (line.command == "diagnose") return Diagnose(args.positional);
+  if (line.command == "consent") return Consent(args.positional);
   if (args.Has("log-level")) {
     absl::Status level = SetLogLevelFlag(args.Get("log-level"));
     if (!level.ok()) return Fail(level);

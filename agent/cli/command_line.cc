@@ -1,5 +1,8 @@
 #include "agent/cli/command_line.h"
 
+#include <set>
+#include <string>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/vpn/linux/linux_tunnel_controller.h"
@@ -22,6 +25,10 @@ const FlagDoc kVpnInterface = {
     "vpn-interface", "NAME",
     "the WireGuard interface the agent manages (Linux; 1-15 letters, "
     "digits, '_' or '-', unique per machine; default trellis0)"};
+
+// Commands that parse their own words (a repeatable --param, an action
+// word): agent/diagnostics/diagnose_command.h.
+const std::set<std::string> kSelfParsed = {"diagnose", "consent"};
 
 CommandLine Error(std::string text) {
   CommandLine line;
@@ -129,6 +136,18 @@ std::string AgentUsage() {
                     WrapText(command.summary, 6),
                     FormatFlagDocs(command.flags, 6));
   }
+  // These parse their own words (a repeatable --param, an action word).
+  absl::StrAppend(
+      &out,
+      "  trellis-agent diagnose NAME [--param K=V ...] [--json] "
+      "[--state-dir DIR]\n"
+      "  trellis-agent diagnose --list [--json]\n"
+      "      run one of the help desk's named diagnostics here, streaming its\n"
+      "      output; exit 0 succeeded, 1 failed, 3 refused\n"
+      "  trellis-agent consent grant [--for 1h] | revoke | status "
+      "[--state-dir DIR]\n"
+      "      allow detailed diagnostics on this personal device (at most "
+      "24h)\n");
   absl::StrAppend(&out,
                   "  trellis-agent --version | --help\n"
                   "Durations are written 90s, 15m, 24h or 7d.\n");
@@ -158,7 +177,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
   for (const CommandDoc& c : AgentCommands()) {
     if (c.name == first) command = &c;
   }
-  if (command == nullptr) {
+  if (command == nullptr && !kSelfParsed.count(first)) {
     return Error(absl::StrCat("unknown command '", first, "'"));
   }
   std::vector<std::string> rest(argv.begin() + 1, argv.end());
@@ -167,6 +186,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& argv) {
       line.action = CommandLine::Action::kHelp;
       return line;
     }
+  }
+  if (kSelfParsed.count(first)) {
+    line.action = CommandLine::Action::kCommand;
+    line.command = first;
+    line.args.positional = std::move(rest);
+    return line;
   }
   auto args = ParseFlags(rest, command->flags);
   if (!args.ok()) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -25,9 +26,9 @@ std::string Resolve(const std::string& program) {
     return ::access(program.c_str(), X_OK) == 0 ? program : "";
   }
   // /system/bin and /system/xbin are where Android keeps getprop and friends.
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-                          "/usr/bin", "/sbin", "/bin", "/system/bin",
-                          "/system/xbin"}) {
+  for (const char* dir :
+       {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin",
+        "/bin", "/system/bin", "/system/xbin"}) {
     std::string path = absl::StrCat(dir, "/", program);
     if (::access(path.c_str(), X_OK) == 0) return path;
   }
@@ -49,6 +50,18 @@ void Drain(int fd, std::string* out, size_t cap, bool* open) {
 
 absl::StatusOr<CommandResult> RealCommandRunner::Run(
     const std::vector<std::string>& argv, absl::Duration timeout) {
+  return RunUntil(argv, timeout, nullptr);
+}
+
+absl::StatusOr<CommandResult> RealCommandRunner::RunCancellable(
+    const std::vector<std::string>& argv, absl::Duration timeout,
+    const std::atomic<bool>& cancelled) {
+  return RunUntil(argv, timeout, &cancelled);
+}
+
+absl::StatusOr<CommandResult> RealCommandRunner::RunUntil(
+    const std::vector<std::string>& argv, absl::Duration timeout,
+    const std::atomic<bool>* cancelled) {
   if (argv.empty()) return absl::InvalidArgumentError("empty command");
   std::string path = Resolve(argv[0]);
   if (path.empty()) {
@@ -89,8 +102,16 @@ absl::StatusOr<CommandResult> RealCommandRunner::Run(
   bool out_open = true, err_open = true;
   absl::Time deadline = absl::Now() + timeout;
   bool timed_out = false;
+  bool was_cancelled = false;
+  // Without a cancel flag, one poll can wait for the whole deadline.
+  const absl::Duration slice =
+      cancelled == nullptr ? absl::InfiniteDuration() : absl::Milliseconds(50);
   while (out_open || err_open) {
-    absl::Duration left = deadline - absl::Now();
+    if (cancelled != nullptr && cancelled->load()) {
+      was_cancelled = true;
+      break;
+    }
+    absl::Duration left = std::min(deadline - absl::Now(), slice);
     if (left <= absl::ZeroDuration()) {
       timed_out = true;
       break;
@@ -108,20 +129,27 @@ absl::StatusOr<CommandResult> RealCommandRunner::Run(
   }
   ::close(out_pipe[0]);
   ::close(err_pipe[0]);
-  if (timed_out) ::kill(-pid, SIGKILL);
+  if (timed_out || was_cancelled) ::kill(-pid, SIGKILL);
   int status = 0;
   // The pipes are closed; wait for the exit, killing at the deadline.
   while (true) {
     pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
     if (w < 0 && errno != EINTR) break;
-    if (absl::Now() > deadline) {
+    if (absl::Now() > deadline || (cancelled != nullptr && cancelled->load())) {
       ::kill(-pid, SIGKILL);
-      timed_out = true;
+      if (absl::Now() > deadline) {
+        timed_out = true;
+      } else {
+        was_cancelled = true;
+      }
       ::waitpid(pid, &status, 0);
       break;
     }
     absl::SleepFor(absl::Milliseconds(2));
+  }
+  if (was_cancelled && !timed_out) {
+    return absl::CancelledError(absl::StrCat(argv[0], " was cancelled"));
   }
   if (timed_out) {
     return absl::DeadlineExceededError(absl::StrCat(

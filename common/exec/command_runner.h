@@ -3,6 +3,7 @@
 #ifndef TRELLIS_COMMON_EXEC_COMMAND_RUNNER_H_
 #define TRELLIS_COMMON_EXEC_COMMAND_RUNNER_H_
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +27,14 @@ class CommandRunner {
   // the caller decides what it means.
   virtual absl::StatusOr<CommandResult> Run(
       const std::vector<std::string>& argv, absl::Duration timeout) = 0;
+  // As Run, and Cancelled soon after `*cancelled` becomes true (the command
+  // is killed), so a diagnostic a help-desk operator cancels stops at once.
+  // Runners that cannot stop a command early just run it to its timeout.
+  virtual absl::StatusOr<CommandResult> RunCancellable(
+      const std::vector<std::string>& argv, absl::Duration timeout,
+      const std::atomic<bool>& cancelled) {
+    return Run(argv, timeout);
+  }
 };
 
 // fork/exec with a clean environment (LC_ALL=C, so POSIX tools do not
@@ -35,6 +44,16 @@ class RealCommandRunner : public CommandRunner {
  public:
   absl::StatusOr<CommandResult> Run(const std::vector<std::string>& argv,
                                     absl::Duration timeout) override;
+  // Looks at `cancelled` at least every 50 ms and kills the command's
+  // process group when it is set.
+  absl::StatusOr<CommandResult> RunCancellable(
+      const std::vector<std::string>& argv, absl::Duration timeout,
+      const std::atomic<bool>& cancelled) override;
+
+ private:
+  absl::StatusOr<CommandResult> RunUntil(const std::vector<std::string>& argv,
+                                         absl::Duration timeout,
+                                         const std::atomic<bool>* cancelled);
 };
 
 // Replays canned results keyed by the joined argv ("sw_vers -productVersion").
