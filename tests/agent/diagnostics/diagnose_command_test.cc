@@ -25,7 +25,7 @@ TEST(DiagnoseCommandTest, TheAgentCommandLineHandsTheWordsOver) {
             (std::vector<std::string>{"dns-resolve", "--param",
                                       "names=a.example", "--param=x=1"}));
   EXPECT_EQ(ParseCommandLine({"consent", "grant"}).command, "consent");
-  EXPECT_THAT(kAgentUsage, HasSubstr("trellis-agent diagnose NAME"));
+  EXPECT_THAT(AgentUsage(), HasSubstr("trellis-agent diagnose NAME"));
 }
 
 TEST(DiagnoseCommandTest, ParamsRepeatAndBadWordsAreNamed) {
