@@ -8,12 +8,19 @@ namespace {
 
 using T = ColumnType;
 
+// A table carries a platform's bit only when that platform's agent has a
+// collector for it (tests/agent/facts/platform_tables_test.cc), so
+// docs/facts.md lists only what devices actually send, and a check over a
+// table a platform lacks is not applicable there rather than an error.
+// There is no iOS agent yet, so no table carries kIos.
+constexpr uint32_t kAgentPlatforms = kDesktops | kAndroid;
+
 std::vector<TableSpec> BuildSchema() {
   return {
       {"os_version",
        "Operating system name, version and kernel.",
        PrivacyClass::kBasic,
-       kAllPlatforms,
+       kAgentPlatforms,
        {{"name", T::kText,
          "OS name, e.g. Debian GNU/Linux, macOS, Windows 11 Pro"},
         {"version", T::kText, "Version as the OS shows it, e.g. 12 (bookworm)"},
@@ -29,7 +36,7 @@ std::vector<TableSpec> BuildSchema() {
       {"system_info",
        "The machine: hostname, maker, model, serial, memory, CPU.",
        PrivacyClass::kInventory,
-       kAllPlatforms,
+       kLinux,
        {{"hostname", T::kText, "Host name"},
         {"hardware_vendor", T::kText, "Maker (DMI sys_vendor)"},
         {"hardware_model", T::kText, "Model (DMI product_name)"},
@@ -41,7 +48,7 @@ std::vector<TableSpec> BuildSchema() {
       {"disk_encryption",
        "One row per mounted local filesystem: is it encrypted at rest.",
        PrivacyClass::kBasic,
-       kAllPlatforms,
+       kAgentPlatforms,
        {{"mount_point", T::kText, "Where it is mounted, e.g. /, /home, C:"},
         {"device", T::kText, "Block device or volume"},
         {"encrypted", T::kBool, "True when the data is encrypted at rest"},
@@ -63,7 +70,7 @@ std::vector<TableSpec> BuildSchema() {
       {"screen_lock",
        "Whether the screen locks by itself, and after how long.",
        PrivacyClass::kBasic,
-       kAllPlatforms,
+       kLinux | kMacos | kAndroid,
        {{"enabled", T::kBool, "True when the screen locks automatically"},
         {"idle_delay_seconds", T::kInteger,
          "Idle time before the screen blanks/locks; 0 = never"},
@@ -92,7 +99,7 @@ std::vector<TableSpec> BuildSchema() {
       {"antimalware",
        "One row per anti-malware product found.",
        PrivacyClass::kBasic,
-       kDesktops,
+       kLinux | kWindows,
        {{"product", T::kText, "e.g. clamav, defender, xprotect"},
         {"installed", T::kBool, "True when present"},
         {"running", T::kBool, "True when its service or daemon is running"},
@@ -103,7 +110,7 @@ std::vector<TableSpec> BuildSchema() {
       {"users",
        "Local accounts that can log in or hold admin rights.",
        PrivacyClass::kSensitive,
-       kDesktops,
+       kLinux | kWindows,
        {{"username", T::kText, "Account name"},
         {"uid", T::kInteger, "Numeric id (Linux/macOS); NULL on Windows"},
         {"is_admin", T::kBool,
@@ -116,7 +123,7 @@ std::vector<TableSpec> BuildSchema() {
       {"ssh_server",
        "The OpenSSH server, if installed.",
        PrivacyClass::kBasic,
-       kLinux | kMacos,
+       kLinux,
        {{"installed", T::kBool, "True when sshd is installed"},
         {"running", T::kBool, "True when sshd is running"},
         {"permit_root_login", T::kText,
@@ -126,7 +133,7 @@ std::vector<TableSpec> BuildSchema() {
       {"listening_ports",
        "Sockets accepting connections.",
        PrivacyClass::kInventory,
-       kDesktops,
+       kLinux,
        {{"protocol", T::kText, "tcp, tcp6, udp, udp6"},
         {"address", T::kText, "Local address"},
         {"port", T::kInteger, "Local port"},
@@ -134,7 +141,7 @@ std::vector<TableSpec> BuildSchema() {
       {"interfaces",
        "Network interfaces and their addresses (one row per address).",
        PrivacyClass::kInventory,
-       kAllPlatforms,
+       kLinux,
        {{"name", T::kText, "Interface name"},
         {"mac", T::kText, "Hardware address"},
         {"address", T::kText, "IP address with prefix length; NULL when none"},
@@ -144,7 +151,7 @@ std::vector<TableSpec> BuildSchema() {
       {"vpn",
        "VPN interfaces (WireGuard, tun) and whether they are up.",
        PrivacyClass::kBasic,
-       kAllPlatforms,
+       kLinux,
        {{"name", T::kText, "Interface name"},
         {"type", T::kText, "wireguard or tun"},
         {"up", T::kBool, "True when up"},
@@ -153,7 +160,7 @@ std::vector<TableSpec> BuildSchema() {
       {"mobile_security",
        "Phone and tablet protections.",
        PrivacyClass::kBasic,
-       kMobile,
+       kAndroid,
        {{"lock_screen_secure", T::kBool,
          "PIN, pattern, password or biometric set"},
         {"encryption_state", T::kText, "encrypted, unencrypted, unsupported"},
@@ -163,7 +170,7 @@ std::vector<TableSpec> BuildSchema() {
       {"agent",
        "The Trellis agent itself.",
        PrivacyClass::kBasic,
-       kAllPlatforms,
+       kAgentPlatforms,
        {{"version", T::kText, "Agent version"},
         {"device_id", T::kText, "Trellis device id"},
         {"ownership", T::kText, "corporate or personal"},
@@ -173,14 +180,14 @@ std::vector<TableSpec> BuildSchema() {
       {"packages",
        "Installed software packages.",
        PrivacyClass::kInventory,
-       kDesktops,
+       kLinux,
        {{"name", T::kText, "Package name"},
         {"version", T::kText, "Installed version"},
         {"source", T::kText, "deb, rpm, pkg, msi"}}},
       {"processes",
        "Running processes (names only; no arguments, no window titles).",
        PrivacyClass::kInventory,
-       kDesktops,
+       kLinux,
        {{"pid", T::kInteger, "Process id"},
         {"name", T::kText, "Executable name"},
         {"user", T::kText, "Owning account"}}},
@@ -329,7 +336,9 @@ std::string RenderFactsReference() {
       "`trellisctl facts reference`; a test keeps it in step. Policy checks "
       "are SQL over these tables. A table the agent could not read is "
       "*unknown* (no rows) and any check on it reports an error, never a "
-      "pass.\n\n"
+      "pass. A table is listed for a platform only when that platform's "
+      "agent collects it; on any other platform a check on it is not "
+      "applicable.\n\n"
       "Privacy classes: **basic** tables are sent by every device; "
       "**inventory** and **sensitive** tables only by corporate devices.\n";
   for (const TableSpec& t : FactSchema()) {
