@@ -8,6 +8,7 @@
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "common/util/time_format.h"
+#include "server/audit/audit_log.h"
 #include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
@@ -147,7 +148,7 @@ void ExceptionAdmin::Add(
                 .Add("until", Rfc3339(e.until))
                 .Add("reason", e.reason)
                 .Build();
-        st = w.AppendAudit(a).status();
+        st = AppendAudit(w, a).status();
         if (!st.ok()) return st;
         if (redecider_ != nullptr) {
           st = redecider_
@@ -210,7 +211,7 @@ void ExceptionAdmin::Remove(
                              .Add("check", absl::StrCat((*e)->policy_id, "/",
                                                         (*e)->check_id))
                              .Build();
-        st = w.AppendAudit(a).status();
+        st = AppendAudit(w, a).status();
         if (!st.ok() || redecider_ == nullptr) return st;
         return redecider_
             ->Redecide(w, (*e)->device_id,

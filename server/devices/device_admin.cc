@@ -11,6 +11,7 @@
 #include "common/rpc/admin_limits.h"
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
+#include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/compliance/compliance_transition.h"
 #include "server/compliance/exception_admin.h"
@@ -298,7 +299,7 @@ void DeviceAdmin::End(const std::string& actor, const std::string& device_id,
                              .Add("reason", reason)
                              .Add("hostname", d.hostname)
                              .Build();
-        s = w.AppendAudit(a).status();
+        s = AppendAudit(w, a).status();
         if (!s.ok()) return s;
         *summary = ToSummary(d);
         return FillVpn(w, summary);

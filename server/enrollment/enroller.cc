@@ -9,6 +9,7 @@
 #include "common/util/json.h"
 #include "common/util/logging.h"
 #include "common/util/proto_time.h"
+#include "server/audit/audit_log.h"
 #include "server/validation/fields.h"
 
 namespace trellis::server {
@@ -111,7 +112,7 @@ absl::Status SaveIssuedCertificate(StoreWriter& w, DeviceRecord device,
   audit.action = action;
   audit.target = device.device_id;
   audit.details_json = std::move(details_json);
-  return w.AppendAudit(audit).status();
+  return AppendAudit(w, audit).status();
 }
 
 absl::Status ValidateDescription(const v1::DeviceDescription& d) {
@@ -258,7 +259,7 @@ void Enroller::Enroll(const v1::EnrollRequest& request,
         audit.action = "device.enroll";
         audit.target = device_id;
         audit.details_json = details.Build();
-        auto appended = w.AppendAudit(audit);
+        auto appended = AppendAudit(w, audit);
         if (!appended.ok()) return appended.status();
         response->set_flagged_possible_clone(!d.clone_of_device_id.empty());
         response->set_group(t.group);

@@ -8,6 +8,7 @@
 #include "common/util/json.h"
 #include "common/util/proto_time.h"
 #include "common/util/time_format.h"
+#include "server/audit/audit_log.h"
 #include "server/store/reply_after_commit.h"
 #include "server/validation/fields.h"
 
@@ -103,17 +104,18 @@ void TokenAdmin::Create(
       [=](StoreWriter& w) -> absl::Status {
         absl::Status s = w.InsertToken(record);
         if (!s.ok()) return s;
-        return w
-            .AppendAudit(TokenAudit(
-                actor, "token.create", record.token_id, now,
-                JsonObject()
-                    .Add("group", record.group)
-                    .Add("ownership", record.ownership == v1::OWNERSHIP_PERSONAL
-                                          ? "personal"
-                                          : "corporate")
-                    .Add("max_uses", int64_t{record.max_uses})
-                    .Add("expires_at", Rfc3339(record.expires_at))
-                    .Build()))
+        return AppendAudit(
+                   w, TokenAudit(
+                          actor, "token.create", record.token_id, now,
+                          JsonObject()
+                              .Add("group", record.group)
+                              .Add("ownership",
+                                   record.ownership == v1::OWNERSHIP_PERSONAL
+                                       ? "personal"
+                                       : "corporate")
+                              .Add("max_uses", int64_t{record.max_uses})
+                              .Add("expires_at", Rfc3339(record.expires_at))
+                              .Build()))
             .status();
       },
       ReplyAfterCommit(response, std::move(done)));
@@ -165,10 +167,10 @@ void TokenAdmin::Revoke(
           t.revoked_at = now;
           absl::Status s = w.UpdateToken(t);
           if (!s.ok()) return s;
-          s = w
-                  .AppendAudit(TokenAudit(
-                      actor, "token.revoke", token_id, now,
-                      JsonObject().Add("uses", int64_t{t.uses}).Build()))
+          s = AppendAudit(
+                  w,
+                  TokenAudit(actor, "token.revoke", token_id, now,
+                             JsonObject().Add("uses", int64_t{t.uses}).Build()))
                   .status();
           if (!s.ok()) return s;
         }

@@ -7,6 +7,7 @@
 #include "common/util/args.h"
 #include "common/util/json.h"
 #include "common/util/time_format.h"
+#include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/pki/server_pki.h"
 #include "server/validation/fields.h"
@@ -77,7 +78,7 @@ absl::StatusOr<std::string> CreateOperator(const std::string& state_dir,
                          .Add("role", RoleName(op.role))
                          .Add("expires_at", Rfc3339(op.cert_expires_at))
                          .Build();
-    return w.AppendAudit(a).status();
+    return AppendAudit(w, a).status();
   });
   if (!s.ok()) return s;
 

@@ -9,6 +9,7 @@
 #include "common/util/json.h"
 #include "common/util/logging.h"
 #include "common/util/proto_time.h"
+#include "server/audit/audit_log.h"
 #include "server/policy/policy_plan.h"
 
 namespace trellis::server {
@@ -239,7 +240,7 @@ void PolicyRegistry::Publish(
                 .Add("removed", int64_t{removed})
                 .Add("key_id", signed_bundle->key_id())
                 .Build();
-        s = w.AppendAudit(a).status();
+        s = AppendAudit(w, a).status();
         if (!s.ok()) return s;
         published->bundle = std::move(bundle);
         published->signed_bundle = *std::move(signed_bundle);

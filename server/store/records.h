@@ -145,6 +145,12 @@ struct AuditRecord {
   std::string hash;           // raw 32 bytes
 };
 
+// The newest audit entry's position in the chain.
+struct AuditHead {
+  uint64_t sequence = 0;
+  std::string hash;  // raw 32 bytes
+};
+
 }  // namespace trellis::server
 
 #endif  // TRELLIS_SERVER_STORE_RECORDS_H_

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "server/audit/audit_chain.h"
 #include "server/store/sqlite_rows.h"
 
 namespace trellis::server {
@@ -289,19 +288,19 @@ absl::Status SqliteQueries::UpsertOperator(const OperatorRecord& o) {
   return s;
 }
 
-absl::StatusOr<AuditRecord> SqliteQueries::AppendAudit(AuditRecord entry) {
-  // Read the chain head inside the same transaction, so concurrent writers
-  // (another process creating an operator) cannot fork the chain.
-  auto head = conn_->Prepare(
+absl::StatusOr<std::optional<AuditHead>> SqliteQueries::GetAuditHead() {
+  auto stmt = conn_->Prepare(
       "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (!head.ok()) return head.status();
-  absl::StatusOr<bool> row = head->Step();
-  if (!row.ok()) return row.status();
-  entry.sequence = *row ? static_cast<uint64_t>(head->Int(0)) + 1 : 1;
-  entry.previous_hash = *row ? head->Blob(1) : GenesisAuditHash();
-  // Microsecond precision is what is stored and hashed.
-  entry.time = FromDb(ToDb(entry.time));
-  entry.hash = ComputeAuditHash(entry);
+  if (!stmt.ok()) return stmt.status();
+  return FirstRow<AuditHead>(*stmt, [](const Statement& s) {
+    AuditHead head;
+    head.sequence = static_cast<uint64_t>(s.Int(0));
+    head.hash = s.Blob(1);
+    return head;
+  });
+}
+
+absl::Status SqliteQueries::InsertAuditEntry(const AuditRecord& entry) {
   auto stmt = conn_->Prepare(
       "INSERT INTO audit_log (seq, time, actor, action, target, details, "
       "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)");
@@ -314,9 +313,7 @@ absl::StatusOr<AuditRecord> SqliteQueries::AppendAudit(AuditRecord entry) {
       .Bind(6, entry.details_json)
       .BindBlob(7, entry.previous_hash)
       .BindBlob(8, entry.hash);
-  absl::Status s = stmt->Run();
-  if (!s.ok()) return s;
-  return entry;
+  return stmt->Run();
 }
 
 absl::StatusOr<std::optional<PolicyBundleRecord>>

@@ -46,7 +46,8 @@ class SqliteQueries : public StoreWriter {
                              absl::Time received_at,
                              const std::string& report) override;
   absl::Status UpsertOperator(const OperatorRecord& op) override;
-  absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) override;
+  absl::StatusOr<std::optional<AuditHead>> GetAuditHead() override;
+  absl::Status InsertAuditEntry(const AuditRecord& entry) override;
   absl::StatusOr<std::optional<PolicyBundleRecord>> GetLatestPolicyBundle()
       override;
   absl::StatusOr<std::vector<CheckStateRecord>> GetCheckStates(

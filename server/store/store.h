@@ -132,9 +132,13 @@ class StoreWriter : public StoreReader {
                                      uint64_t sequence, absl::Time received_at,
                                      const std::string& report) = 0;
   virtual absl::Status UpsertOperator(const OperatorRecord& op) = 0;
-  // Appends to the hash chain; sequence, previous_hash and hash are filled
-  // in by the store. Returns the stored record.
-  virtual absl::StatusOr<AuditRecord> AppendAudit(AuditRecord entry) = 0;
+  // The newest audit entry, if any. Read here, inside the write that then
+  // inserts the next entry, so concurrent writers cannot fork the chain
+  // (the hash chain itself is server/audit/audit_log.h's job).
+  virtual absl::StatusOr<std::optional<AuditHead>> GetAuditHead() = 0;
+  // Stores `entry` exactly as given (time at microsecond precision);
+  // AlreadyExists if its sequence is taken.
+  virtual absl::Status InsertAuditEntry(const AuditRecord& entry) = 0;
   virtual absl::Status InsertPolicyBundle(const PolicyBundleRecord& b) = 0;
   // Replaces all check states of one device.
   virtual absl::Status ReplaceCheckStates(

@@ -19,6 +19,7 @@
 #include "benchmark/benchmark.h"
 #include "common/crypto/pki.h"
 #include "common/enrollment/token.h"
+#include "server/audit/audit_log.h"
 #include "server/store/sqlite_store.h"
 #include "server/trellis_server.h"
 #include "trellis/v1/device_service.grpc.pb.h"
@@ -103,12 +104,13 @@ class Fleet {
     v1::FactRow* row = t->add_rows();
     row->add_values()->set_text_value("Debian GNU/Linux");
     row->add_values()->set_text_value("12");
-    row->add_values()->set_text_value(
-        changed ? absl::StrCat("6.1.0-", seq) : std::string("6.1.0"));
+    row->add_values()->set_text_value(changed ? absl::StrCat("6.1.0-", seq)
+                                              : std::string("6.1.0"));
     v1::CheckInResponse response;
     grpc::ClientContext context;
     grpc::Status s = stubs_[i]->CheckIn(&context, request, &response);
-    if (!s.ok()) std::fprintf(stderr, "check-in: %s\n", s.error_message().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "check-in: %s\n", s.error_message().c_str());
     return s.ok();
   }
 
@@ -173,7 +175,7 @@ void BM_StoreConcurrentWrites(benchmark::State& state) {
       a.action = "bench.write";
       a.target = absl::StrCat(n);
       a.details_json = "{}";
-      return w.AppendAudit(a).status();
+      return AppendAudit(w, a).status();
     });
     if (!s.ok()) state.SkipWithError("write failed");
   }

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/audit/audit_admin.h"
+#include "server/audit/audit_log.h"
 #include "server/store/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -53,7 +54,7 @@ class AuditLogTest : public ::testing::Test {
     store_ = *std::move(store);
     absl::Status s = store_->WriteSync([](StoreWriter& w) -> absl::Status {
       for (int i = 1; i <= 5; ++i) {
-        auto appended = w.AppendAudit(Entry(i));
+        auto appended = AppendAudit(w, Entry(i));
         if (!appended.ok()) return appended.status();
       }
       return absl::OkStatus();
@@ -83,7 +84,7 @@ TEST_F(AuditLogTest, IntactChainVerifies) {
 TEST_F(AuditLogTest, ChainKeepsGrowingAcrossWrites) {
   ASSERT_TRUE(store_
                   ->WriteSync([](StoreWriter& w) {
-                    return w.AppendAudit(Entry(6)).status();
+                    return AppendAudit(w, Entry(6)).status();
                   })
                   .ok());
   AuditChainVerdict v = Verify();

@@ -19,6 +19,7 @@
 #include "server/audit/audit_admin.h"
 #include "server/audit/audit_chain.h"
 #include "server/audit/audit_checkpointer.h"
+#include "server/audit/audit_log.h"
 #include "server/store/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -57,7 +58,7 @@ class AuditCheckpointTest : public ::testing::Test {
         e.action = "device.revoke";
         e.target = absl::StrCat("device-", next_++);
         e.details_json = "{}";
-        auto appended = w.AppendAudit(e);
+        auto appended = AppendAudit(w, e);
         if (!appended.ok()) return appended.status();
       }
       return absl::OkStatus();

@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/audit/audit_chain.h"
+#include "server/audit/audit_log.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
@@ -66,7 +67,7 @@ class DiskFullTest : public ::testing::Test {
       a.target = absl::StrCat("entry-", n);
       a.details_json =
           absl::StrCat("{\"pad\":\"", std::string(2000, 'x'), "\"}");
-      auto r = w.AppendAudit(a);
+      auto r = AppendAudit(w, a);
       if (!r.ok()) return r.status();
       stored = *r;
       return absl::OkStatus();

@@ -17,6 +17,7 @@
 #include "common/crypto/digest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/audit/audit_log.h"
 #include "tests/testing/temp_dir.h"
 
 namespace trellis::server {
@@ -106,6 +107,19 @@ class SqliteStoreTest : public ::testing::Test {
     auto store = SqliteStore::Open({path_});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
+  }
+
+  // Audit entries after `after_sequence`, as ListAudit pages them.
+  std::vector<AuditRecord> ListAudit(uint64_t after_sequence) {
+    std::vector<AuditRecord> out;
+    absl::Status s = store_->Read([&](StoreReader& r) -> absl::Status {
+      auto page = r.ListAudit(after_sequence, 10);
+      if (!page.ok()) return page.status();
+      out = *std::move(page);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
   }
 
   std::optional<TokenRecord> ReadToken(const std::string& id) {
@@ -815,7 +829,7 @@ TEST_F(SqliteStoreTest, AuditAppendAssignsSequenceAndChain) {
                       e.action = "token.create";
                       e.target = absl::StrCat("t", i);
                       e.details_json = "{}";
-                      auto r = w.AppendAudit(e);
+                      auto r = AppendAudit(w, e);
                       if (!r.ok()) return r.status();
                       stored.push_back(*r);
                     }
@@ -832,20 +846,56 @@ TEST_F(SqliteStoreTest, AuditAppendAssignsSequenceAndChain) {
   // Truncated to the microseconds that are stored.
   EXPECT_EQ(stored[1].time, kT0 + absl::Microseconds(1));
 
-  std::vector<AuditRecord> listed;
-  ASSERT_TRUE(store_
-                  ->Read([&](StoreReader& r) -> absl::Status {
-                    auto page = r.ListAudit(1, 10);
-                    if (!page.ok()) return page.status();
-                    listed = *page;
-                    return absl::OkStatus();
-                  })
-                  .ok());
+  std::vector<AuditRecord> listed = ListAudit(1);
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].sequence, 2u);
   EXPECT_EQ(listed[0].target, "t1");
   EXPECT_EQ(listed[0].hash, stored[1].hash);
   EXPECT_EQ(listed[1].time, stored[2].time);
+}
+
+TEST_F(SqliteStoreTest, AuditEntryIsStoredAsGivenAndHeadReadBack) {
+  AuditRecord e;
+  e.sequence = 7;
+  e.time = kT0;
+  e.actor = "operator:alice";
+  e.action = "token.create";
+  e.target = "t7";
+  e.details_json = "{}";
+  e.previous_hash = std::string(32, 'p');
+  e.hash = std::string(32, 'h');
+  std::optional<AuditHead> before, after;
+  ASSERT_TRUE(store_
+                  ->WriteSync([&](StoreWriter& w) -> absl::Status {
+                    auto head = w.GetAuditHead();
+                    if (!head.ok()) return head.status();
+                    before = *head;
+                    absl::Status s = w.InsertAuditEntry(e);
+                    if (!s.ok()) return s;
+                    head = w.GetAuditHead();
+                    if (!head.ok()) return head.status();
+                    after = *head;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_FALSE(before.has_value());
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->sequence, 7u);
+  EXPECT_EQ(after->hash, std::string(32, 'h'));
+
+  // The store links nothing: what was given is what is listed.
+  std::vector<AuditRecord> listed = ListAudit(0);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].sequence, 7u);
+  EXPECT_EQ(listed[0].previous_hash, std::string(32, 'p'));
+  EXPECT_EQ(listed[0].hash, std::string(32, 'h'));
+  EXPECT_EQ(listed[0].time, kT0);
+
+  // A taken sequence is refused, so a forked chain cannot be stored.
+  EXPECT_EQ(
+      store_->WriteSync([&](StoreWriter& w) { return w.InsertAuditEntry(e); })
+          .code(),
+      absl::StatusCode::kAlreadyExists);
 }
 
 }  // namespace
