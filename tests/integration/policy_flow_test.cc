@@ -326,5 +326,44 @@ TEST_F(PolicyFlowTest, PersonalDevicesKeepOnlyBasicFacts) {
   EXPECT_THAT(show.out, Not(HasSubstr("[processes]")));
 }
 
+// The server's verdict, like the agent's: a check over a table the device's
+// platform has no collector for (screen_lock on Windows) is not applicable,
+// not an error that would make the device non-compliant.
+TEST_F(PolicyFlowTest, CheckOverATableThePlatformLacksIsNotApplicable) {
+  ASSERT_TRUE(WriteFileAtomic(policy_dir_ + "/lock.yaml", R"(id: lock
+title: Screen lock
+enforcement: restrict
+checks:
+  - id: screen-lock
+    title: Screen locks
+    query: SELECT 1 FROM screen_lock WHERE enabled
+)")
+                  .ok());
+  ASSERT_EQ(Apply().exit_code, 0);
+  auto state = Enroll(CreateToken(), "windows-desk");
+  ASSERT_TRUE(state.ok()) << state.status();
+  auto identity = state->LoadIdentity();
+  v1::CheckInRequest request;
+  request.set_sequence(1);
+  v1::PostureReport* report = request.mutable_report();
+  report->set_platform(v1::PLATFORM_WINDOWS);
+  v1::FactTable* os = report->add_tables();
+  os->set_name("os_version");
+  os->set_status(v1::FactTable::STATUS_UNKNOWN);
+  os->set_unknown_reason("not needed here");
+  v1::CheckInResponse response;
+  grpc::ClientContext context;
+  grpc::Status s = DeviceStub(identity->cert_pem, identity->key_pem)
+                       ->CheckIn(&context, request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::CheckResult* lock = nullptr;
+  for (const v1::CheckResult& r : response.verdict().results()) {
+    if (r.policy_id() == "lock") lock = &r;
+  }
+  ASSERT_NE(lock, nullptr);
+  EXPECT_EQ(lock->state(), v1::CHECK_STATE_NOT_APPLICABLE) << lock->error();
+  EXPECT_TRUE(response.verdict().compliant());
+}
+
 }  // namespace
 }  // namespace trellis::testing
