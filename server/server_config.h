@@ -48,8 +48,9 @@ struct ServerConfig {
   // How often an idle gateway feed sends a heartbeat.
   absl::Duration peer_feed_heartbeat = absl::Seconds(5);
   // How often an open gateway stream's credential is checked again; a
-  // replaced, expired or downgraded credential ends the stream.
-  absl::Duration gateway_recheck_period = absl::Seconds(5);
+  // replaced, expired or downgraded credential ends the stream. Gateways
+  // are few, so a second (one indexed read per stream) costs nothing.
+  absl::Duration gateway_recheck_period = absl::Seconds(1);
 
   // Largest request the server accepts, in bytes.
   int max_request_bytes = 1 << 20;

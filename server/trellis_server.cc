@@ -95,12 +95,16 @@ absl::StatusOr<std::unique_ptr<TrellisServer>> TrellisServer::Start(
 
   absl::Status policies_loaded = server->policies_.Load();
   if (!policies_loaded.ok()) return policies_loaded;
-  // The gateway feed wakes for commits that changed the allow-list.
+  // The gateway feed wakes for commits that changed the allow-list, and
+  // re-checks its callers at once when an operator changed here. (Changes
+  // made by `trellis-server operator create` in another process are seen
+  // at the next recheck period.)
   TrellisServer* self = server.get();
   server->store_->AddCommitListener([self](const CommitEvents& events) {
     if (events.last_peer_serial != 0 || events.peer_log_pruned) {
       self->peer_feed_.Notify();
     }
+    if (!events.operators.empty()) self->peer_feed_.RecheckCallersNow();
   });
   server->policies_.set_on_published([self] { self->ResyncVpnPeers(); });
   // Profiles, the pool or the access rules may differ from the last run.

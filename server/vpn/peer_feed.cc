@@ -77,6 +77,19 @@ void PeerFeed::Notify() {
   wake_ = true;
 }
 
+void PeerFeed::RecheckCallersNow() {
+  std::vector<std::shared_ptr<Handle>> handles;
+  {
+    absl::MutexLock lock(&mu_);
+    handles = handles_;
+  }
+  for (const auto& h : handles) {
+    absl::MutexLock lock(&h->mu);
+    h->next_recheck = absl::InfinitePast();
+  }
+  Notify();
+}
+
 std::shared_ptr<PeerFeed::Handle> PeerFeed::Subscribe(
     PeerSubscriber* subscriber, const std::string& feed_id,
     uint64_t after_serial, Recheck recheck) {

@@ -51,6 +51,10 @@ class PeerFeed {
   // Something committed; serve subscribers whose view is behind.
   void Notify();
 
+  // An operator's credential or role changed in this process: re-check
+  // every stream's caller now instead of at its next recheck period.
+  void RecheckCallersNow();
+
   // Is the stream's caller still allowed? Non-OK ends the stream with that
   // status. Called from the feed's thread.
   using Recheck = std::function<absl::Status()>;

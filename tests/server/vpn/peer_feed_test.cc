@@ -257,5 +257,26 @@ TEST(PeerFeedRecheckTest, RefusalEndsTheStreamUnknownDoesNot) {
   feed.Stop();
 }
 
+TEST(PeerFeedRecheckTest, RecheckCallersNowDoesNotWaitForThePeriod) {
+  VpnTestEnv env;
+  // A period no test would wait for: only RecheckCallersNow can end it.
+  PeerFeed feed(&env.store(), absl::Seconds(5), absl::Hours(1));
+  feed.Start();
+  std::atomic<bool> replaced{false};
+  EndRecorder stream;
+  auto handle = feed.Subscribe(&stream, "", 0, [&replaced]() -> absl::Status {
+    if (!replaced) return absl::OkStatus();
+    return absl::UnauthenticatedError("the credential of gw-1 was replaced");
+  });
+  EXPECT_FALSE(stream.WaitForEnd(absl::Milliseconds(300)).has_value());
+  replaced = true;
+  feed.RecheckCallersNow();
+  std::optional<absl::Status> ended = stream.WaitForEnd(absl::Seconds(10));
+  ASSERT_TRUE(ended.has_value()) << "the stream was never ended";
+  EXPECT_EQ(ended->code(), absl::StatusCode::kUnauthenticated);
+  feed.Unsubscribe(handle);
+  feed.Stop();
+}
+
 }  // namespace
 }  // namespace trellis::server
