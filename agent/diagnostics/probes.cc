@@ -29,9 +29,9 @@ constexpr absl::Duration kCancelPoll = absl::Milliseconds(50);
 // leaves the thread something valid to write into.
 struct Lookup {
   absl::Mutex mu;
-  bool done = false;
-  int rc = 0;
-  std::vector<std::string> addresses;
+  bool done ABSL_GUARDED_BY(mu) = false;
+  int rc ABSL_GUARDED_BY(mu) = 0;
+  std::vector<std::string> addresses ABSL_GUARDED_BY(mu);
 };
 
 void ResolveInto(const std::string& host, const std::shared_ptr<Lookup>& out) {

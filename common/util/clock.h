@@ -37,7 +37,7 @@ class FakeClock : public Clock {
 
  private:
   mutable absl::Mutex mu_;
-  absl::Time now_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace trellis

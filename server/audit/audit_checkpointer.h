@@ -37,7 +37,9 @@ class AuditCheckpointer {
   const Clock* clock_;
   std::string path_;
   std::string private_key_pem_;
-  absl::Mutex mu_;  // one checkpoint at a time
+  // One checkpoint at a time: guards the read-modify-write of the file at
+  // path_, which no member represents (so nothing is ABSL_GUARDED_BY it).
+  absl::Mutex mu_;
   absl::Notification stop_;
   std::thread thread_;
 };

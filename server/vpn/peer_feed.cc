@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <deque>
+#include <string>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_split.h"
 #include "common/util/logging.h"
 
@@ -41,6 +44,46 @@ v1::GatewayPeer ToGatewayPeer(const VpnPeerRecord& r) {
     p.add_permitted_destinations(std::string(ip));
   }
   return p;
+}
+
+// The whole peer list as SNAPSHOT messages, and the change-log position it
+// corresponds to.
+struct Snapshot {
+  std::deque<v1::PeerUpdate> messages;
+  std::string feed_id;
+  uint64_t serial = 0;
+};
+
+absl::StatusOr<Snapshot> ReadSnapshot(Store& store) {
+  std::vector<VpnPeerRecord> peers;
+  PeerFeedBounds bounds;
+  // One read transaction: the peers and the serial they correspond to.
+  absl::Status read = store.Read([&](StoreReader& r) -> absl::Status {
+    absl::StatusOr<std::vector<VpnPeerRecord>> p = r.ListVpnPeers();
+    if (!p.ok()) return p.status();
+    absl::StatusOr<PeerFeedBounds> b = r.GetPeerFeedBounds();
+    if (!b.ok()) return b.status();
+    peers = *std::move(p);
+    bounds = *b;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  Snapshot snapshot;
+  snapshot.feed_id = bounds.feed_id;
+  snapshot.serial = bounds.latest_serial;
+  size_t i = 0;
+  do {
+    v1::PeerUpdate u;
+    u.set_feed_id(bounds.feed_id);
+    u.set_serial(bounds.latest_serial);
+    u.set_kind(v1::PeerUpdate::KIND_SNAPSHOT);
+    for (size_t n = 0; n < PeerFeed::kChunk && i < peers.size(); ++n, ++i) {
+      *u.add_peers() = ToGatewayPeer(peers[i]);
+    }
+    u.set_snapshot_complete(i == peers.size());
+    snapshot.messages.push_back(std::move(u));
+  } while (i < peers.size());
+  return snapshot;
 }
 
 }  // namespace
@@ -183,39 +226,6 @@ void PeerFeed::RecheckCaller(Handle& h, absl::Time now) {
   h.subscriber = nullptr;
 }
 
-absl::Status PeerFeed::LoadSnapshot(Handle& h) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  std::vector<VpnPeerRecord> peers;
-  PeerFeedBounds bounds;
-  // One read transaction: the peers and the serial they correspond to.
-  absl::Status read = store_->Read([&](StoreReader& r) -> absl::Status {
-    absl::StatusOr<std::vector<VpnPeerRecord>> p = r.ListVpnPeers();
-    if (!p.ok()) return p.status();
-    absl::StatusOr<PeerFeedBounds> b = r.GetPeerFeedBounds();
-    if (!b.ok()) return b.status();
-    peers = *std::move(p);
-    bounds = *b;
-    return absl::OkStatus();
-  });
-  if (!read.ok()) return read;
-  h.queued.clear();
-  size_t i = 0;
-  do {
-    v1::PeerUpdate u;
-    u.set_feed_id(bounds.feed_id);
-    u.set_serial(bounds.latest_serial);
-    u.set_kind(v1::PeerUpdate::KIND_SNAPSHOT);
-    for (size_t n = 0; n < kChunk && i < peers.size(); ++n, ++i) {
-      *u.add_peers() = ToGatewayPeer(peers[i]);
-    }
-    u.set_snapshot_complete(i == peers.size());
-    h.queued.push_back(std::move(u));
-  } while (i < peers.size());
-  h.needs_snapshot = false;
-  h.feed_id = bounds.feed_id;
-  h.serial = bounds.latest_serial;
-  return absl::OkStatus();
-}
-
 void PeerFeed::Serve(Handle& h, const PeerFeedBounds& bounds, absl::Time now) {
   absl::MutexLock lock(&h.mu);
   if (h.subscriber == nullptr || h.in_flight) return;
@@ -237,13 +247,17 @@ void PeerFeed::Serve(Handle& h, const PeerFeedBounds& bounds, absl::Time now) {
     h.needs_snapshot = true;  // pruned past this stream's position
   }
   if (h.needs_snapshot) {
-    absl::Status s = LoadSnapshot(h);
-    if (!s.ok()) {
-      LogError("gateway feed: snapshot failed: ", s.message());
+    absl::StatusOr<Snapshot> snapshot = ReadSnapshot(*store_);
+    if (!snapshot.ok()) {
+      LogError("gateway feed: snapshot failed: ", snapshot.status().message());
       h.subscriber->End(absl::UnavailableError("cannot read the peer list"));
       h.subscriber = nullptr;
       return;
     }
+    h.queued = std::move(snapshot->messages);
+    h.needs_snapshot = false;
+    h.feed_id = std::move(snapshot->feed_id);
+    h.serial = snapshot->serial;
   }
   v1::PeerUpdate update;
   if (!h.queued.empty()) {
@@ -251,8 +265,10 @@ void PeerFeed::Serve(Handle& h, const PeerFeedBounds& bounds, absl::Time now) {
     h.queued.pop_front();
   } else if (h.serial < bounds.latest_serial) {
     std::vector<VpnPeerRecord> changes;
+    // Copied: the analysis cannot see that h.mu is held inside the lambda.
+    const uint64_t after = h.serial;
     absl::Status read = store_->Read([&](StoreReader& r) -> absl::Status {
-      auto c = r.ListPeerChanges(h.serial, kChunk);
+      auto c = r.ListPeerChanges(after, kChunk);
       if (!c.ok()) return c.status();
       changes = *std::move(c);
       return absl::OkStatus();

@@ -78,7 +78,6 @@ class PeerFeed {
   void Serve(Handle& h, const PeerFeedBounds& bounds, absl::Time now);
   // Ends `h` if its recheck is due and fails.
   void RecheckCaller(Handle& h, absl::Time now);
-  absl::Status LoadSnapshot(Handle& h);
 
   Store* store_;
   absl::Duration heartbeat_;

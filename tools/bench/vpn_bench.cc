@@ -90,7 +90,8 @@ class VpnFleet {
   std::string dir_;
   TunnelAddressPool pool_;
   absl::Mutex mu_;
-  std::shared_ptr<v1::PolicyBundle> bundle_;
+  // Read by sync_'s bundle callback, replaced by Touch().
+  std::shared_ptr<v1::PolicyBundle> bundle_ ABSL_GUARDED_BY(mu_);
   PeerSync sync_;
   std::unique_ptr<SqliteStore> store_;
 };

@@ -93,7 +93,8 @@ class SteppingClock : public Clock {
  private:
   absl::Duration step_;
   mutable absl::Mutex mu_;
-  mutable absl::Time now_ = absl::FromUnixSeconds(1767225600);
+  mutable absl::Time now_ ABSL_GUARDED_BY(mu_) =
+      absl::FromUnixSeconds(1767225600);
 };
 
 TEST(EvaluatorReuseTest, ThousandsOfEvaluationsOfOneEvaluatorNeverError) {

@@ -212,8 +212,8 @@ class SqliteStoreTest : public ::testing::Test {
 // Collects results of async writes.
 struct Results {
   absl::Mutex mu;
-  std::vector<absl::Status> statuses;
-  int pending = 0;
+  std::vector<absl::Status> statuses ABSL_GUARDED_BY(mu);
+  int pending ABSL_GUARDED_BY(mu) = 0;
   Store::DoneFn Slot() {
     absl::MutexLock lock(&mu);
     size_t index = statuses.size();
@@ -225,10 +225,14 @@ struct Results {
       --pending;
     };
   }
-  void WaitAll() {
+  // Every write's status, in the order of Slot() calls.
+  std::vector<absl::Status> WaitAll() {
     absl::MutexLock lock(&mu);
     mu.Await(absl::Condition(
-        +[](int* p) { return *p == 0; }, &pending));
+        +[](Results* r)
+             ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu) { return r->pending == 0; },
+        this));
+    return statuses;
   }
 };
 
@@ -632,12 +636,12 @@ TEST_F(SqliteStoreTest, FailingWriteRollsBackOnlyItsOwnChanges) {
         results.Slot());
     blocker.Release();
   }
-  results.WaitAll();
-  ASSERT_EQ(results.statuses.size(), 3u);
-  EXPECT_TRUE(results.statuses[0].ok()) << results.statuses[0];
-  EXPECT_EQ(results.statuses[1].code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(results.statuses[1].message(), "changed my mind");
-  EXPECT_TRUE(results.statuses[2].ok()) << results.statuses[2];
+  std::vector<absl::Status> statuses = results.WaitAll();
+  ASSERT_EQ(statuses.size(), 3u);
+  EXPECT_TRUE(statuses[0].ok()) << statuses[0];
+  EXPECT_EQ(statuses[1].code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(statuses[1].message(), "changed my mind");
+  EXPECT_TRUE(statuses[2].ok()) << statuses[2];
   // The blocker's batch and one batch for all three.
   EXPECT_EQ(store_->commit_count(), commits_before + 2);
 
@@ -663,13 +667,14 @@ TEST_F(SqliteStoreTest, ManyQueuedWritesWithFailuresInOneBatch) {
     }
     blocker.Release();
   }
-  results.WaitAll();
+  std::vector<absl::Status> statuses = results.WaitAll();
+  ASSERT_EQ(statuses.size(), static_cast<size_t>(kWrites));
   for (int i = 0; i < kWrites; ++i) {
     if (i % 3 == 0) {
-      EXPECT_EQ(results.statuses[i].code(), absl::StatusCode::kAborted) << i;
+      EXPECT_EQ(statuses[i].code(), absl::StatusCode::kAborted) << i;
       EXPECT_FALSE(ReadDevice(absl::StrCat("d", i)).has_value()) << i;
     } else {
-      EXPECT_TRUE(results.statuses[i].ok()) << i << results.statuses[i];
+      EXPECT_TRUE(statuses[i].ok()) << i << statuses[i];
       EXPECT_TRUE(ReadDevice(absl::StrCat("d", i)).has_value()) << i;
     }
   }
@@ -749,8 +754,7 @@ TEST_F(SqliteStoreTest, DestructorDrainsQueuedWrites) {
     blocker.Release();
   }
   store_.reset();
-  results.WaitAll();
-  for (const absl::Status& s : results.statuses) EXPECT_TRUE(s.ok()) << s;
+  for (const absl::Status& s : results.WaitAll()) EXPECT_TRUE(s.ok()) << s;
   Reopen();
   EXPECT_EQ(ListPage("", 100).size(), 5u);
 }
