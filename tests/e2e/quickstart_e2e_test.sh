@@ -8,7 +8,14 @@ src="$1"
 build="$2"
 state="$(mktemp -d /tmp/trellis-e2e-XXXXXX)"
 cleanup() {
-  if [ -f "$state/server.pid" ]; then kill "$(cat "$state/server.pid")" 2>/dev/null || true; fi
+  # Wait for the server to exit: it still writes its state while stopping,
+  # and a file it creates during rm -rf makes the removal fail.
+  if [ -f "$state/server.pid" ]; then
+    local pid
+    pid="$(cat "$state/server.pid")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -rf "$state"
 }
 trap cleanup EXIT
