@@ -75,7 +75,7 @@ absl::Status CheckEndpointFlag(const std::string& name,
 // accepted.
 struct FlagDoc {
   std::string name;   // without the leading "--"
-  std::string value;  // placeholder such as "HOST:PORT"; empty: boolean flag
+  std::string value;  // the value's name in usage ("HOST:PORT"); empty: a switch
   std::string help;   // what it sets, its range and its default
 };
 
